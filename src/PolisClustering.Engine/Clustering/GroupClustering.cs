@@ -1,0 +1,69 @@
+using PolisClustering.Engine.State;
+
+namespace PolisClustering.Engine.Clustering;
+
+/// <summary>
+/// Group clusters over base clusters (polis-math.md §2.10): weighted k-means for k = 2..min(maxK, 2 + B/12), each warm
+/// started from the same k's last clustering, k chosen by silhouette (ties to the larger k), then the k smoother.
+/// </summary>
+internal static class GroupClustering
+{
+    public sealed record Selection(
+        Dictionary<int, List<KCluster>> ByK, Dictionary<int, double?> Silhouettes, int BestK, KSmoother? Smoother);
+
+    /// <param name="baseIds">Base cluster ids in id order; points are their centers, weighted by member count.</param>
+    public static Selection Run(double[] xs, double[] ys, double[] weights, int[] baseIds, EngineOptions options,
+        IReadOnlyDictionary<int, IReadOnlyList<StoredCluster>>? previous, KSmoother? smoother)
+    {
+        var byK = new Dictionary<int, List<KCluster>>();
+        var silhouettes = new Dictionary<int, double?>();
+        var b = xs.Length;
+        var maxK = Math.Min(options.MaxK, 2 + (b / 12));
+        var kmeans = new PolisKMeans(xs, ys, weights);
+        var pointOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var p = 0; p < baseIds.Length; p++)
+        {
+            pointOf[baseIds[p].ToString(System.Globalization.CultureInfo.InvariantCulture)] = p;
+        }
+
+        for (var k = 2; k <= maxK && b > 0; k++)
+        {
+            List<KCluster>? warm = null;
+            if (previous is not null && previous.TryGetValue(k, out var last))
+            {
+                warm = [.. last.Select(c => new KCluster(c.Id,
+                    [.. c.Members.Where(pointOf.ContainsKey).Select(m => pointOf[m])], c.X, c.Y))];
+            }
+
+            var clustering = kmeans.Run(k, options.GroupIterations, warm);
+            byK[k] = clustering;
+            silhouettes[k] = Silhouette.Score(xs, ys, clustering);
+        }
+
+        var bestK = 0;
+        var bestScore = double.NegativeInfinity;
+        foreach (var (k, score) in silhouettes.OrderBy(kv => kv.Key))
+        {
+            if (score is { } s && s >= bestScore)
+            {
+                bestScore = s;
+                bestK = k;
+            }
+        }
+
+        if (bestK == 0)
+        {
+            return new Selection(byK, silhouettes, 0, smoother);
+        }
+
+        return new Selection(byK, silhouettes, bestK, Smooth(smoother, bestK, options.KBuffer));
+    }
+
+    /// <summary>A new k takes over on its buffer-th consecutive win; the first run takes it at once.</summary>
+    private static KSmoother Smooth(KSmoother? previous, int thisK, int buffer)
+    {
+        var count = previous is not null && previous.LastK == thisK ? previous.Count + 1 : 1;
+        var smoothed = count >= buffer || previous is null ? thisK : previous.SmoothedK;
+        return new KSmoother(thisK, count, smoothed);
+    }
+}
