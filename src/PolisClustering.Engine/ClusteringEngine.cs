@@ -19,22 +19,35 @@ public static class ClusteringEngine
     {
         ArgumentNullException.ThrowIfNull(input);
         options ??= new EngineOptions();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var lap = TimeSpan.Zero;
+        void Report(string message)
+        {
+            if (progress is not null)
+            {
+                var now = clock.Elapsed;
+                progress(string.Create(CultureInfo.InvariantCulture, $"{message} ({(now - lap).TotalMilliseconds:0} ms)"));
+                lap = now;
+            }
+        }
+
         var r = VoteMatrix.Build(input, previous);
-        progress?.Invoke($"matrix: {r.RowCount} participants, {r.ColumnCount} statements, {r.VoteCount} votes");
+        Report($"matrix: {r.RowCount} participants, {r.ColumnCount} statements, {r.VoteCount} votes");
         var tids = r.StatementIds;
         var inConv = InConv.Compute(r, previous, options);
 
         var x = new CenteredMatrix(r);
         var comps = PolisPca.Compute(x, StartVectors(previous, tids));
-        progress?.Invoke("pca: done");
+        Report("pca");
         var (px, py) = Project(x, comps);
         var (commentProjection, extremity) = ProjectComments(x.Center, comps);
+        Report("projection");
 
         var inConvRows = Enumerable.Range(0, r.RowCount).Where(i => inConv[i]).ToArray();
         var layout = options.Algorithm == Algorithm.Polis
             ? PolisGroups(r, inConvRows, px, py, options, previous)
             : AlternativeGroups.Run(options.Algorithm, inConvRows, px, py, options.Seed);
-        progress?.Invoke($"groups: {layout.Groups.Count} (best k {layout.Selection.BestK})");
+        Report($"clusters: {layout.Bases.Count} base clusters, {layout.Groups.Count} groups (best k {layout.Selection.BestK})");
 
         // Votes-base and group-votes count R over in-conv participants (§3.7).
         var baseOfRow = new int[r.RowCount];
@@ -62,6 +75,7 @@ public static class ClusteringEngine
         var (pa, pd, ps) = PriorityTallies(previous, groupTallies, tids);
         var priorities = CommentPriorities.Compute(pa, pd, ps, extremity, isMeta);
 
+        Report("statistics");
         var groupIds = hasGroups ? groups.Select(g => g.Id).ToArray() : [];
         var groupOfBase = new int?[layout.Bases.Count];
         for (var g = 0; g < groupIds.Length; g++)
@@ -105,6 +119,7 @@ public static class ClusteringEngine
             LastVoteTimestamp = r.LastVoteTimestamp,
         };
 
+        Report("result");
         return new ClusteringResult
         {
             Algorithm = options.Algorithm,

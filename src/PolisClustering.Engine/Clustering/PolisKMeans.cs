@@ -14,15 +14,15 @@ internal sealed class PolisKMeans(double[] xs, double[] ys, double[]? weights)
     public List<KCluster> Run(int k, int maxIters, List<KCluster>? warm)
     {
         var clusters = warm is { Count: > 0 } ? CleanStart(warm, k) : InitFirstDistinct(k);
+        var lloyd = new Lloyd(this, clusters);
         for (var iter = maxIters; ; iter--)
         {
-            var next = Step(clusters);
-            if (iter == 0 || SameClustering(clusters, next))
+            var before = lloyd.Centers();
+            lloyd.Step();
+            if (iter == 0 || SameClustering(before, lloyd.Centers()))
             {
-                return [.. next.OrderBy(c => c.Id)];
+                return [.. lloyd.Clusters().OrderBy(c => c.Id)];
             }
-
-            clusters = next;
         }
     }
 
@@ -53,30 +53,257 @@ internal sealed class PolisKMeans(double[] xs, double[] ys, double[]? weights)
         return clusters;
     }
 
-    /// <summary>One Lloyd step (cluster-step): nearest center, ties to the later cluster; empty clusters vanish.</summary>
-    public List<KCluster> Step(List<KCluster> clusters)
+    /// <summary>
+    /// Lloyd steps as Polis's cluster-step: nearest center with ties to the later cluster in the current order,
+    /// empty clusters dropped, clusters ordered by first assigned point, centers the weighted member mean. Hamerly's
+    /// bounds (Hamerly 2010, "Making k-means even faster") skip the scan for points whose center is strictly nearest,
+    /// so the assignments are exactly those of the full scan.
+    /// </summary>
+    private sealed class Lloyd
     {
-        var slot = new int[clusters.Count];
-        Array.Fill(slot, -1);
-        var next = new List<KCluster>(clusters.Count);
-        for (var p = 0; p < xs.Length; p++)
+        private readonly PolisKMeans _owner;
+        private readonly int[] _ids;
+        private readonly double[] _cx;
+        private readonly double[] _cy;
+        private readonly int[] _assigned;
+        private readonly double[] _upper;
+        private readonly double[] _lower;
+        private int[] _order;
+        private bool _scanned;
+
+        public Lloyd(PolisKMeans owner, List<KCluster> clusters)
         {
-            var best = Nearest(clusters, xs[p], ys[p]);
-            if (slot[best] < 0)
+            _owner = owner;
+            _ids = [.. clusters.Select(c => c.Id)];
+            _cx = [.. clusters.Select(c => c.X)];
+            _cy = [.. clusters.Select(c => c.Y)];
+            _order = [.. Enumerable.Range(0, clusters.Count)];
+            var n = owner.PointCount;
+            _assigned = new int[n];
+            _upper = new double[n];
+            _lower = new double[n]; // 0: no bound yet, so the first step scans every point
+        }
+
+        public List<(double X, double Y)> Centers() => [.. _order.Select(c => (_cx[c], _cy[c]))];
+
+        public List<KCluster> Clusters()
+        {
+            var members = _order.ToDictionary(c => c, _ => new List<int>());
+            for (var p = 0; p < _assigned.Length; p++)
             {
-                slot[best] = next.Count;
-                next.Add(new KCluster(clusters[best].Id, [], 0, 0));
+                members[_assigned[p]].Add(p);
             }
 
-            next[slot[best]].Members.Add(p);
+            return [.. _order.Select(c => new KCluster(_ids[c], members[c], _cx[c], _cy[c]))];
         }
 
-        foreach (var c in next)
+        /// <summary>For each live center, itself first, then every other live center by increasing distance.</summary>
+        private (double Distance, int Center)[][] Neighbours()
         {
-            Recenter(c, weights);
+            var table = new (double, int)[_cx.Length][];
+            foreach (var a in _order)
+            {
+                var row = new (double, int)[_order.Length];
+                for (var i = 0; i < _order.Length; i++)
+                {
+                    var c = _order[i];
+                    row[i] = (Math.Sqrt(Dist2(_cx[a], _cy[a], _cx[c], _cy[c])), c);
+                }
+
+                Array.Sort(row);
+                table[a] = row;
+            }
+
+            return table;
         }
 
-        return next;
+        /// <summary>
+        /// Exact nearest and a lower bound on the second nearest for a point assigned to <paramref name="a"/>: a center
+        /// c can be at most as near as a only if d(a, c) ≤ 2 d(p, a), and an unvisited c is at least d(a, c) - d(p, a)
+        /// away. Equal distances go to the cluster later in the current order, as Polis's min-key.
+        /// </summary>
+        private (int Best, double BestD, double SecondD) ScanNear(double x, double y, int a, (double Distance, int Center)[][] neighbours, int[] rank)
+        {
+            var u = Math.Sqrt(Dist2(x, y, _cx[a], _cy[a]));
+            var best = -1;
+            double bestD = double.PositiveInfinity, secondD = double.PositiveInfinity;
+            foreach (var (distance, c) in neighbours[a])
+            {
+                if (distance > 2 * u * (1 + 1e-12) + 1e-300)
+                {
+                    var bound = distance - u;
+                    secondD = Math.Min(secondD, bound * bound);
+                    break;
+                }
+
+                var d = Dist2(x, y, _cx[c], _cy[c]);
+                if (d < bestD || (d == bestD && rank[c] > rank[best]))
+                {
+                    secondD = bestD;
+                    bestD = d;
+                    best = c;
+                }
+                else if (d < secondD)
+                {
+                    secondD = d;
+                }
+            }
+
+            return (best, bestD, secondD);
+        }
+
+        /// <summary>The assigned center is strictly nearest, with a margin for rounding in the bounds.</summary>
+        private bool Skips(int p) => _upper[p] < _lower[p] * (1 - 1e-12);
+
+        public void Step()
+        {
+            var xs = _owner.Xs;
+            var ys = _owner.Ys;
+            var w = _owner.Weights;
+            var n = xs.Length;
+            var rank = new int[_cx.Length];
+            for (var i = 0; i < _order.Length; i++)
+            {
+                rank[_order[i]] = i;
+            }
+
+            // First step: centers sorted by x, a scan walks outward from the point's x. Later steps: from the assigned
+            // center outward through its neighbours by distance (Elkan 2003, "Using the triangle inequality").
+            var byX = _order.OrderBy(c => _cx[c]).ToArray();
+            var sortedX = byX.Select(c => _cx[c]).ToArray();
+            var neighbours = _scanned ? Neighbours() : [];
+            for (var p = 0; p < n; p++)
+            {
+                if (Skips(p))
+                {
+                    continue;
+                }
+
+                var a = _assigned[p];
+                if (_lower[p] > 0)
+                {
+                    _upper[p] = Math.Sqrt(Dist2(xs[p], ys[p], _cx[a], _cy[a]));
+                    if (Skips(p))
+                    {
+                        continue;
+                    }
+                }
+
+                var (best, bestD, secondD) = _scanned
+                    ? ScanNear(xs[p], ys[p], a, neighbours, rank)
+                    : Scan(xs[p], ys[p], byX, sortedX, rank, _cx, _cy);
+                _assigned[p] = best;
+                _upper[p] = Math.Sqrt(bestD);
+                _lower[p] = Math.Sqrt(secondD);
+            }
+
+            // New order: first assigned point; sums in point order, as the member lists would give them.
+            var slot = new int[_cx.Length];
+            Array.Fill(slot, -1);
+            var next = new List<int>(_order.Length);
+            var sx = new double[_cx.Length];
+            var sy = new double[_cx.Length];
+            var sw = new double[_cx.Length];
+            for (var p = 0; p < n; p++)
+            {
+                var c = _assigned[p];
+                if (slot[c] < 0)
+                {
+                    slot[c] = next.Count;
+                    next.Add(c);
+                }
+
+                var wp = w is null ? 1 : w[p];
+                sx[c] += wp * xs[p];
+                sy[c] += wp * ys[p];
+                sw[c] += wp;
+            }
+
+            var moved = new double[_cx.Length];
+            double maxMove = 0, secondMove = 0;
+            var fastest = -1;
+            foreach (var c in next)
+            {
+                var nx = sx[c] / sw[c];
+                var ny = sy[c] / sw[c];
+                moved[c] = Math.Sqrt(Dist2(nx, ny, _cx[c], _cy[c]));
+                if (moved[c] > maxMove)
+                {
+                    (secondMove, maxMove, fastest) = (maxMove, moved[c], c);
+                }
+                else
+                {
+                    secondMove = Math.Max(secondMove, moved[c]);
+                }
+
+                _cx[c] = nx;
+                _cy[c] = ny;
+            }
+
+            _order = [.. next];
+            _scanned = true;
+            for (var p = 0; p < n; p++)
+            {
+                // Hamerly: the own center moves the upper bound; the fastest other center the lower one.
+                _upper[p] += moved[_assigned[p]];
+                _lower[p] = Math.Max(0, _lower[p] - (_assigned[p] == fastest ? secondMove : maxMove));
+                if (_lower[p] == 0)
+                {
+                    _upper[p] = 0; // forces a scan next step (a zero lower bound means "unknown")
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Nearest and second-nearest squared distances, exact: every center not visited is farther in x alone than the
+    /// second nearest. Equal distances go to the cluster later in the current order, as Polis's min-key.
+    /// </summary>
+    private static (int Best, double BestD, double SecondD) Scan(double x, double y, int[] byX, double[] sortedX, int[] rank,
+        double[] cx, double[] cy)
+    {
+        var best = -1;
+        double bestD = double.PositiveInfinity, secondD = double.PositiveInfinity;
+        var right = Array.BinarySearch(sortedX, x);
+        right = right < 0 ? ~right : right;
+        var left = right - 1;
+        while (left >= 0 || right < byX.Length)
+        {
+            var dl = left >= 0 ? x - sortedX[left] : double.PositiveInfinity;
+            var dr = right < byX.Length ? sortedX[right] - x : double.PositiveInfinity;
+            var fromLeft = dl <= dr;
+            var dx = fromLeft ? dl : dr;
+            if (dx * dx > secondD)
+            {
+                break;
+            }
+
+            var c = fromLeft ? byX[left--] : byX[right++];
+            var d = Dist2(x, y, cx[c], cy[c]);
+            if (d < bestD || (d == bestD && rank[c] > rank[best]))
+            {
+                secondD = bestD;
+                bestD = d;
+                best = c;
+            }
+            else if (d < secondD)
+            {
+                secondD = d;
+            }
+        }
+
+        return (best, bestD, secondD);
+    }
+
+    private double[] Xs => xs;
+    private double[] Ys => ys;
+    private double[]? Weights => weights;
+
+    private static double Dist2(double x1, double y1, double x2, double y2)
+    {
+        var dx = x1 - x2;
+        var dy = y1 - y2;
+        return (dx * dx) + (dy * dy);
     }
 
     private static int Nearest(List<KCluster> clusters, double x, double y)
@@ -85,9 +312,7 @@ internal sealed class PolisKMeans(double[] xs, double[] ys, double[]? weights)
         var bestDistance = double.PositiveInfinity;
         for (var c = 0; c < clusters.Count; c++)
         {
-            var dx = x - clusters[c].X;
-            var dy = y - clusters[c].Y;
-            var d = (dx * dx) + (dy * dy);
+            var d = Dist2(x, y, clusters[c].X, clusters[c].Y);
             if (d <= bestDistance)
             {
                 bestDistance = d;
@@ -116,15 +341,13 @@ internal sealed class PolisKMeans(double[] xs, double[] ys, double[]? weights)
         }
     }
 
-    private static bool SameClustering(List<KCluster> a, List<KCluster> b)
+    private static bool SameClustering(List<(double X, double Y)> a, List<(double X, double Y)> b)
     {
-        var ca = a.Select(c => (c.X, c.Y)).Order().ToList();
-        var cb = b.Select(c => (c.X, c.Y)).Order().ToList();
-        for (var i = 0; i < Math.Min(ca.Count, cb.Count); i++)
+        a.Sort();
+        b.Sort();
+        for (var i = 0; i < Math.Min(a.Count, b.Count); i++)
         {
-            var dx = ca[i].X - cb[i].X;
-            var dy = ca[i].Y - cb[i].Y;
-            if (Math.Sqrt((dx * dx) + (dy * dy)) >= SameClusteringThreshold)
+            if (Math.Sqrt(Dist2(a[i].X, a[i].Y, b[i].X, b[i].Y)) >= SameClusteringThreshold)
             {
                 return false;
             }

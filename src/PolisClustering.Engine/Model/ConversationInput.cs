@@ -46,6 +46,21 @@ public sealed class ConversationInput
             throw new ArgumentOutOfRangeException(nameof(vote), vote, "A vote is -1 (disagree), 0 (pass) or 1 (agree).");
         }
 
+        AddVote(InternParticipant(participantId), InternStatement(statementId), vote, timestamp);
+    }
+
+    /// <summary>
+    /// Index of a participant id, added if new. With <see cref="AddVote(int, int, int, long)"/> a loader resolves each
+    /// distinct id once rather than hashing it on every one of millions of votes.
+    /// </summary>
+    internal int InternParticipant(string id) => Intern(_participantIndex, _participantIds, id);
+
+    /// <summary>Index of a statement id, added if new (see <see cref="InternParticipant"/>).</summary>
+    internal int InternStatement(string id) => Intern(_statementIndex, _statementIds, id);
+
+    /// <summary>Adds a vote by indices from <see cref="InternParticipant"/> and <see cref="InternStatement"/>; the vote must be -1, 0 or 1.</summary>
+    internal void AddVote(int participant, int statement, int vote, long timestamp)
+    {
         if (VoteEventCount == _voteParticipant.Length)
         {
             var size = _voteParticipant.Length * 2;
@@ -56,8 +71,8 @@ public sealed class ConversationInput
         }
 
         var n = VoteEventCount++;
-        _voteParticipant[n] = Intern(_participantIndex, _participantIds, participantId);
-        _voteStatement[n] = Intern(_statementIndex, _statementIds, statementId);
+        _voteParticipant[n] = participant;
+        _voteStatement[n] = statement;
         _voteValue[n] = (sbyte)vote;
         _voteTime[n] = timestamp;
     }

@@ -27,6 +27,7 @@ internal static class PolisPca
             }
 
             var v = vectors[k];
+            ZeroConstantColumns(x, v);
             var start = startVectors is not null && k < startVectors.Count ? startVectors[k] : null;
             var overlap = start is null ? Sum(v) : LanczosEigensolver.Dot(start, v);
             if (Math.Abs(overlap) <= 1e-12)
@@ -46,6 +47,35 @@ internal static class PolisPca
         }
 
         return comps;
+    }
+
+    /// <summary>
+    /// A column with no variance (unanimous, all-pass or mod-out) has an exact zero loading in Polis (§1.3, §6.6);
+    /// the Krylov basis leaves rounding noise of 1e-17 there, which would flip a later sign test.
+    /// </summary>
+    private static void ZeroConstantColumns(CenteredMatrix x, double[] v)
+    {
+        var active = new bool[v.Length];
+        for (var k = 0; k < x.Values.Length; k++)
+        {
+            if (x.Values[k] != 0)
+            {
+                active[x.R.Cols[k]] = true;
+            }
+        }
+
+        var norm = 0.0;
+        for (var j = 0; j < v.Length; j++)
+        {
+            v[j] = active[j] ? v[j] : 0;
+            norm += v[j] * v[j];
+        }
+
+        norm = Math.Sqrt(norm);
+        for (var j = 0; j < v.Length; j++)
+        {
+            v[j] /= norm;
+        }
     }
 
     private static double Sum(double[] v)
