@@ -49,7 +49,10 @@ internal sealed class SyntheticConversation
     /// <summary>Distinct (participant, statement) pairs voted on.</summary>
     public int UniqueVoteCount { get; }
 
-    /// <summary>Planted group (0 .. Groups-1) of each participant, indexed by participant index (= id).</summary>
+    /// <summary>
+    /// Planted group (0 .. Groups-1) of each participant: entry i belongs to participant id "i". (ConversationInput's
+    /// ParticipantIds list ids in first-vote order, which is not 0, 1, 2, ...)
+    /// </summary>
     public IReadOnlyList<int> PlantedGroups => _plantedGroup;
 
     /// <summary>Whether each statement (by index) is rejected by moderation.</summary>

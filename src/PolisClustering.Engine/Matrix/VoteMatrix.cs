@@ -79,13 +79,14 @@ internal sealed class VoteMatrix
         Array.Fill(stampRow, -1);
         var bestEvent = new int[statements.Length];
         var rowStart = new int[n + 1];
-        var cols = new List<int>(events.Length);
-        var rowCols = new List<int>();
+        var cols = new int[events.Length];
+        var vals = new sbyte[events.Length];
+        var rowCols = new int[statements.Length];
         long lastVote = 0;
-        var keptEvents = new List<int>(events.Length);
+        var nnz = 0;
         for (var r = 0; r < n; r++)
         {
-            rowCols.Clear();
+            var count = 0;
             for (var k = bucketStart[r]; k < bucketStart[r + 1]; k++)
             {
                 var e = byRow[k];
@@ -94,7 +95,7 @@ internal sealed class VoteMatrix
                 {
                     stampRow[c] = r;
                     bestEvent[c] = e;
-                    rowCols.Add(c);
+                    rowCols[count++] = c;
                 }
                 else
                 {
@@ -106,22 +107,21 @@ internal sealed class VoteMatrix
                 }
             }
 
-            rowCols.Sort();
-            foreach (var c in rowCols)
+            var row = rowCols.AsSpan(0, count);
+            row.Sort();
+            foreach (var c in row)
             {
-                cols.Add(c);
-                keptEvents.Add(bestEvent[c]);
-                lastVote = Math.Max(lastVote, times[bestEvent[c]]);
+                var e = bestEvent[c];
+                cols[nnz] = c;
+                vals[nnz++] = (sbyte)-values[e]; // export sign to internal sign (§1.2)
+                lastVote = Math.Max(lastVote, times[e]);
             }
 
-            rowStart[r + 1] = cols.Count;
+            rowStart[r + 1] = nnz;
         }
 
-        var vals = new sbyte[keptEvents.Count];
-        for (var k = 0; k < vals.Length; k++)
-        {
-            vals[k] = (sbyte)-values[keptEvents[k]]; // export sign to internal sign (§1.2)
-        }
+        Array.Resize(ref cols, nnz);
+        Array.Resize(ref vals, nnz);
 
         var modOut = new bool[statements.Length];
         for (var c = 0; c < statements.Length; c++)
@@ -129,7 +129,7 @@ internal sealed class VoteMatrix
             modOut[c] = input.StatementOrDefault(statements[c]).IsModeratedOut;
         }
 
-        return new VoteMatrix(participants, statements, rowStart, [.. cols], vals, modOut, lastVote);
+        return new VoteMatrix(participants, statements, rowStart, cols, vals, modOut, lastVote);
     }
 
     /// <summary>
