@@ -137,6 +137,7 @@ public static class ClusteringEngine
             Groups = opinionGroups,
             Silhouettes = layout.Selection.Silhouettes,
             BestK = layout.Selection.BestK,
+            Noise = [.. layout.Noise.Select(row => r.ParticipantIds[row])],
             BaseVotes = new VoteTallies(baseTallies.Agree, baseTallies.Disagree, baseTallies.Seen),
             GroupVotes = hasGroups ? groupVotes : new VoteTallies([], [], []),
             Repness = repness,
@@ -267,7 +268,7 @@ public static class ClusteringEngine
 
         // Map base clusters back from point indices to matrix rows.
         var rowBases = bases.Select(b => new KCluster(b.Id, [.. b.Members.Select(p => inConvRows[p])], b.X, b.Y)).ToList();
-        return new GroupLayout(rowBases, groups, selection, null);
+        return new GroupLayout(rowBases, groups, selection, null, []);
     }
 
     private static KCluster ToPoints(StoredCluster c, Dictionary<string, int> pointOf) =>

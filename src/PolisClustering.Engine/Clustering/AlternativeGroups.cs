@@ -63,7 +63,7 @@ internal static class AlternativeGroups
         var reason = groups.Count >= 2 ? null
             : distinct < 2 ? $"all {rows.Length} clustered participants share one opinion position"
             : $"{algorithm} found fewer than two groups ({noise} noise points)";
-        return new GroupLayout(bases, groups, selection, reason);
+        return new GroupLayout(bases, groups, selection, reason, [.. labels.Select((l, p) => (l, p)).Where(t => t.l < 0).Select(t => rows[t.p])]);
     }
 
     /// <summary>Clusters as point lists, numbered by first appearance so labels do not depend on the trainer.</summary>

@@ -26,6 +26,9 @@ public sealed record ClusteringResult
     public required IReadOnlyDictionary<int, double?> Silhouettes { get; init; }
     public required int BestK { get; init; }
 
+    /// <summary>In-conv participants DBSCAN left in no group (always empty for the other algorithms).</summary>
+    public required IReadOnlyList<string> Noise { get; init; }
+
     /// <summary>Agree/disagree/seen per base cluster (votes-base), [base][statement].</summary>
     public required VoteTallies BaseVotes { get; init; }
 

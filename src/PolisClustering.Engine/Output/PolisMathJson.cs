@@ -133,6 +133,7 @@ public static class PolisMathJson
         }
 
         w.WriteNumber("best-k", result.BestK);
+        WriteIds(w, "noise", result.Noise);
         w.WriteStartObject("silhouettes");
         foreach (var (k, s) in result.Silhouettes.OrderBy(kv => kv.Key))
         {
