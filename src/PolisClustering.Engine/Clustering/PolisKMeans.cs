@@ -98,20 +98,22 @@ internal sealed class PolisKMeans(double[] xs, double[] ys, double[]? weights)
         }
 
         /// <summary>For each live center, itself first, then every other live center by increasing distance.</summary>
-        private (double Distance, int Center)[][] Neighbours()
+        private (double[] Distance, int[] Center)[] Neighbours()
         {
-            var table = new (double, int)[_cx.Length][];
+            var table = new (double[], int[])[_cx.Length];
             foreach (var a in _order)
             {
-                var row = new (double, int)[_order.Length];
+                var distance = new double[_order.Length];
+                var center = new int[_order.Length];
                 for (var i = 0; i < _order.Length; i++)
                 {
                     var c = _order[i];
-                    row[i] = (Math.Sqrt(Dist2(_cx[a], _cy[a], _cx[c], _cy[c])), c);
+                    distance[i] = Math.Sqrt(Dist2(_cx[a], _cy[a], _cx[c], _cy[c]));
+                    center[i] = c;
                 }
 
-                Array.Sort(row);
-                table[a] = row;
+                Array.Sort(distance, center);
+                table[a] = (distance, center);
             }
 
             return table;
@@ -122,13 +124,15 @@ internal sealed class PolisKMeans(double[] xs, double[] ys, double[]? weights)
         /// c can be at most as near as a only if d(a, c) ≤ 2 d(p, a), and an unvisited c is at least d(a, c) - d(p, a)
         /// away. Equal distances go to the cluster later in the current order, as Polis's min-key.
         /// </summary>
-        private (int Best, double BestD, double SecondD) ScanNear(double x, double y, int a, (double Distance, int Center)[][] neighbours, int[] rank)
+        private (int Best, double BestD, double SecondD) ScanNear(double x, double y, int a, (double[] Distance, int[] Center)[] neighbours, int[] rank)
         {
             var u = Math.Sqrt(Dist2(x, y, _cx[a], _cy[a]));
             var best = -1;
             double bestD = double.PositiveInfinity, secondD = double.PositiveInfinity;
-            foreach (var (distance, c) in neighbours[a])
+            var (distances, centers) = neighbours[a];
+            for (var i = 0; i < distances.Length; i++)
             {
+                var (distance, c) = (distances[i], centers[i]);
                 if (distance > 2 * u * (1 + 1e-12) + 1e-300)
                 {
                     var bound = distance - u;
