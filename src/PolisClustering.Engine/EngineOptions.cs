@@ -11,6 +11,9 @@ public sealed record EngineOptions
     /// <summary>Base clusters (k of the first k-means level).</summary>
     public int BaseK { get; init; } = 100;
 
+    /// <summary>Smallest number of opinion groups tried (Polis: 2).</summary>
+    public int MinK { get; init; } = 2;
+
     /// <summary>Largest number of opinion groups tried; Polis also caps it at 2 + B/12.</summary>
     public int MaxK { get; init; } = 5;
 

@@ -26,7 +26,9 @@ internal static class GroupClustering
             pointOf[baseIds[p].ToString(System.Globalization.CultureInfo.InvariantCulture)] = p;
         }
 
-        for (var k = 2; k <= maxK && b > 0; k++)
+        // A configured minimum above Polis's cap (2 + B/12) yields to the cap rather than to no groups at all.
+        var minK = Math.Min(Math.Max(2, options.MinK), maxK);
+        for (var k = minK; k <= maxK && b > 0; k++)
         {
             List<KCluster>? warm = null;
             if (previous is not null && previous.TryGetValue(k, out var last))

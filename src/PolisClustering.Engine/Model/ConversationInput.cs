@@ -77,6 +77,15 @@ public sealed class ConversationInput
         _voteTime[n] = timestamp;
     }
 
+    /// <summary>Vote event <paramref name="index"/> (0 ≤ index &lt; <see cref="VoteEventCount"/>), as it was added.</summary>
+    public VoteEvent GetVote(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, VoteEventCount);
+        return new VoteEvent(_participantIds[_voteParticipant[index]], _statementIds[_voteStatement[index]],
+            _voteValue[index], _voteTime[index]);
+    }
+
     internal ReadOnlySpan<int> VoteParticipants => _voteParticipant.AsSpan(0, VoteEventCount);
     internal ReadOnlySpan<int> VoteStatements => _voteStatement.AsSpan(0, VoteEventCount);
     internal ReadOnlySpan<sbyte> VoteValues => _voteValue.AsSpan(0, VoteEventCount);

@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using PolisClustering.Api.Persistence;
+
+namespace PolisClustering.Api.Jobs;
+
+/// <summary>
+/// What the endpoints and the sweeper call: admit a request (queue, join or refuse), look a job up, wait for one.
+/// Jobs run on the workers, never on the request: a client that hangs up does not cancel its job.
+/// </summary>
+public sealed class ClusterJobs(JobScheduler scheduler, IJobStore jobs, StoreRouter stores)
+{
+    private readonly ConcurrentDictionary<Guid, TaskCompletionSource<ClusterJob>> _waiters = new();
+
+    public async Task<JobScheduler.Admission> RequestAsync(string pollId, JobPriority priority, bool force, CancellationToken ct)
+    {
+        var admission = scheduler.Request(pollId, priority, force);
+        if (admission.Job is { } job)
+        {
+            await jobs.SaveAsync(job, ct).ConfigureAwait(false);
+            if (!admission.Joined)
+            {
+                await stores.For(pollId).JobQueuedAsync(job, ct).ConfigureAwait(false);
+            }
+        }
+
+        return admission;
+    }
+
+    public async Task<ClusterJob?> GetAsync(Guid id, CancellationToken ct) =>
+        await jobs.GetAsync(id, ct).ConfigureAwait(false) ?? scheduler.FindQueued(id);
+
+    /// <summary>The job once finished, or its current record when <paramref name="timeout"/> passes first.</summary>
+    public async Task<ClusterJob?> WaitAsync(Guid id, TimeSpan timeout, CancellationToken ct)
+    {
+        var waiter = _waiters.GetOrAdd(id, _ => new TaskCompletionSource<ClusterJob>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var current = await GetAsync(id, ct).ConfigureAwait(false);
+        if (current is null || current.IsFinished)
+        {
+            _waiters.TryRemove(id, out _);
+            return current;
+        }
+
+        try
+        {
+            return await waiter.Task.WaitAsync(timeout, ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return await GetAsync(id, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Called by the worker once a job's final record is saved.</summary>
+    public void Finished(ClusterJob job)
+    {
+        if (_waiters.TryRemove(job.Id, out var waiter))
+        {
+            waiter.TrySetResult(job);
+        }
+    }
+}

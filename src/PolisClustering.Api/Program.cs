@@ -1,0 +1,34 @@
+using PolisClustering.Api.Auth;
+using PolisClustering.Api.Endpoints;
+using PolisClustering.Api.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddClustering();
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseCors();
+
+app.MapHealthEndpoints();
+app.MapOpenApi();
+app.UseSwaggerUI(ui =>
+{
+    ui.SwaggerEndpoint("/openapi/v1.json", "PolisClustering");
+    ui.RoutePrefix = "docs";
+});
+
+// Every endpoint but health requires the bearer token.
+app.MapGroup("")
+    .AddEndpointFilter<BearerTokenFilter>()
+    .MapClusterEndpoints()
+    .MapJobEndpoints()
+    .MapQueueEndpoints();
+
+app.LogStartup();
+app.Run();
+
+/// <summary>Entry point; public so tests can host the app with WebApplicationFactory.</summary>
+public partial class Program;

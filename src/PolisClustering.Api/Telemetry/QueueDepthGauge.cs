@@ -1,0 +1,13 @@
+using PolisClustering.Api.Jobs;
+
+namespace PolisClustering.Api.Telemetry;
+
+/// <summary>Publishes queue depth and running jobs as observable gauges.</summary>
+public sealed class QueueDepthGauge
+{
+    public QueueDepthGauge(ClusteringTelemetry telemetry, JobScheduler scheduler)
+    {
+        telemetry.Meter.CreateObservableGauge("polis_clustering.queue.depth", () => scheduler.Status().Queued.Count, "{job}", "Queued jobs.");
+        telemetry.Meter.CreateObservableGauge("polis_clustering.jobs.running", () => scheduler.Status().Running.Count, "{job}", "Running jobs.");
+    }
+}
