@@ -7,6 +7,7 @@ var root = new RootCommand("PolisClustering: Polis opinion groups from votes on 
     ClusterCommand.Create(),
     GenerateCommand.Create(),
     BenchCommand.Create(),
+    BenchHttpCommand.Create(),
 };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

@@ -74,11 +74,8 @@ public static class ClusterEndpoints
             parsed = r;
         }
 
-        if (parsed.Inline is { } inline)
-        {
-            stores.Memory.PutPoll(InlinePolls.Create(parsed.PollId, inline));
-        }
-        else if (!await stores.For(parsed.PollId).PollExistsAsync(parsed.PollId, ct).ConfigureAwait(false))
+        var newInlinePoll = parsed.Inline is { } inline && stores.Memory.PutPoll(InlinePolls.Create(parsed.PollId, inline));
+        if (parsed.Inline is null && !await stores.For(parsed.PollId).PollExistsAsync(parsed.PollId, ct).ConfigureAwait(false))
         {
             return Problems.NotFound($"Poll '{parsed.PollId}' is unknown: it has no row in the database, and no votes were sent inline for it.");
         }
@@ -86,6 +83,11 @@ public static class ClusterEndpoints
         var admission = await jobs.RequestAsync(parsed.PollId, parsed.Priority, parsed.Force, CancellationToken.None).ConfigureAwait(false);
         if (admission.Job is not { } job)
         {
+            if (newInlinePoll)
+            {
+                stores.Memory.RemovePoll(parsed.PollId); // a refused request leaves nothing behind
+            }
+
             Log.QueueFull(logger, options.Value.QueueLimit, parsed.PollId);
             return Problems.QueueFull(options.Value.QueueLimit);
         }

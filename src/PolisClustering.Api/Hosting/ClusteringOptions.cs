@@ -46,5 +46,9 @@ public sealed class ClusteringOptions
     [Range(100, 10_000_000)]
     public int RetainedJobs { get; set; } = 10_000;
 
+    /// <summary>Polls sent inline kept in memory with their results; the oldest are forgotten first.</summary>
+    [Range(10, 10_000_000)]
+    public int RetainedPolls { get; set; } = 10_000;
+
     public int EffectiveWorkers => Workers > 0 ? Workers : Environment.ProcessorCount;
 }

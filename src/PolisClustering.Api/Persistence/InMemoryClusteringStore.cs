@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using PolisClustering.Api.Hosting;
 using PolisClustering.Api.Jobs;
 using PolisClustering.Engine.Model;
 using PolisClustering.Engine.Output;
@@ -9,15 +11,44 @@ namespace PolisClustering.Api.Persistence;
 /// The embedded default: polls sent inline, their results and engine state, all in memory. Also serves inline polls
 /// when a database is configured, since those polls have no rows there.
 /// </summary>
-public sealed class InMemoryClusteringStore(TimeProvider clock) : IClusteringStore
+public sealed class InMemoryClusteringStore(TimeProvider clock, IOptions<ClusteringOptions> options) : IClusteringStore
 {
     private readonly ConcurrentDictionary<string, PollData> _polls = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (StoredResult Result, StoredState State)> _results = new(StringComparer.Ordinal);
 
+    // Insertion order, for forgetting the oldest polls once more than RetainedPolls are held.
+    private readonly ConcurrentQueue<string> _arrivals = new();
+
     public string Name => "memory";
 
-    /// <summary>Stores (replaces) a poll's full vote set, as sent inline.</summary>
-    public void PutPoll(PollData poll) => _polls[poll.PollId] = poll;
+    /// <summary>Stores (replaces) a poll's full vote set, as sent inline; true when the poll is new.</summary>
+    public bool PutPoll(PollData poll)
+    {
+        var added = _polls.TryAdd(poll.PollId, poll);
+        if (!added)
+        {
+            _polls[poll.PollId] = poll;
+            return false;
+        }
+
+        _arrivals.Enqueue(poll.PollId);
+        while (_polls.Count > options.Value.RetainedPolls && _arrivals.TryDequeue(out var oldest))
+        {
+            _polls.TryRemove(oldest, out _);
+            _results.TryRemove(oldest, out _);
+        }
+
+        return true;
+    }
+
+    /// <summary>Forgets a poll that was put but never queued (its request was refused).</summary>
+    public void RemovePoll(string pollId)
+    {
+        if (!_results.ContainsKey(pollId))
+        {
+            _polls.TryRemove(pollId, out _);
+        }
+    }
 
     public bool HasPoll(string pollId) => _polls.ContainsKey(pollId);
 

@@ -49,7 +49,14 @@ internal static class ClusterCommand
                 "agree-negative" => VoteSign.AgreeNegative,
                 _ => VoteSign.Auto,
             };
-            var loaded = ConversationLoader.Load(parse.GetValue(input)!, sign);
+            var path = parse.GetValue(input)!;
+            if (!File.Exists(path) && !Directory.Exists(path))
+            {
+                // The loader reports this as invalid input; a path that is not there is exit code 4.
+                throw new FileNotFoundException($"{path}: no such file or folder", path);
+            }
+
+            var loaded = ConversationLoader.Load(path, sign);
             log?.Invoke($"loaded {loaded.Source}: {loaded.VoteRows} vote rows ({loaded.Sign})");
             var previous = ReadState(parse.GetValue(fromState), parse.GetValue(fromPolisMath));
             var options = new EngineOptions
