@@ -45,8 +45,8 @@ public static class ClusterEndpoints
         [property: JsonPropertyName("cached")] bool Cached,
         [property: JsonPropertyName("message")] string? Message);
 
-    private static async Task<IResult> ClusterAsync(HttpRequest request, [FromQuery] bool? wait, ClusterJobs jobs,
-        StoreRouter stores, IOptions<ClusteringOptions> options, ILogger<ClusterJobs> logger, CancellationToken ct)
+    private static async Task<IResult> ClusterAsync(HttpRequest request, [FromQuery] bool? wait, IJobQueue jobs,
+        StoreRouter stores, IOptions<ClusteringOptions> options, ILogger<IJobQueue> logger, CancellationToken ct)
     {
         JsonDocument document;
         try

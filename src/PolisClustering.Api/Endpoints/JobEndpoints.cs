@@ -34,7 +34,7 @@ public static class JobEndpoints
     public sealed record ResultView(string PollId, int Version, Guid JobId, DateTimeOffset ComputedAt, ResultSummary Summary,
         System.Text.Json.JsonElement Polis);
 
-    private static async Task<IResult> GetJobAsync(Guid id, ClusterJobs jobs, CancellationToken ct) =>
+    private static async Task<IResult> GetJobAsync(Guid id, IJobQueue jobs, CancellationToken ct) =>
         await jobs.GetAsync(id, ct).ConfigureAwait(false) is { } job
             ? TypedResults.Ok(JobView.Of(job))
             : Problems.NotFound($"No job {id}: it never existed, or it finished long enough ago to be forgotten.");

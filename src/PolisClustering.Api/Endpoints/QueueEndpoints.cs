@@ -42,9 +42,9 @@ public static class QueueEndpoints
     /// <summary>The seed screen lists the queue; past this many entries only the counts grow.</summary>
     private const int ListedJobs = 100;
 
-    private static QueueStatus Status(JobScheduler scheduler, ClusterWorkers workers, JobThroughput throughput, TimeProvider clock)
+    private static QueueStatus Status(IJobQueue queue, ClusterWorkers workers, JobThroughput throughput, TimeProvider clock)
     {
-        var snapshot = scheduler.Status();
+        var snapshot = queue.Status();
         var now = clock.GetUtcNow();
         var depth = Enum.GetValues<JobPriority>().ToDictionary(Wire.Priority, p => snapshot.Queued.Count(j => j.Priority == p));
         return new QueueStatus(

@@ -33,7 +33,8 @@ public static class ClusteringServiceCollectionExtensions
         services.AddSingleton<IJobStore, InMemoryJobStore>();
         services.AddSingleton<JobScheduler>();
         services.AddSingleton<JobThroughput>();
-        services.AddSingleton<ClusterJobs>();
+        services.AddSingleton<EmbeddedJobQueue>();
+        services.AddSingleton<IJobQueue>(sp => sp.GetRequiredService<EmbeddedJobQueue>());
         services.AddSingleton<JobProcessor>();
         services.AddSingleton<ClusterWorkers>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterWorkers>());

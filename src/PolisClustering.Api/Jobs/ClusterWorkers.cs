@@ -4,7 +4,7 @@ using PolisClustering.Api.Hosting;
 namespace PolisClustering.Api.Jobs;
 
 /// <summary>The worker pool: one loop per worker, each taking the next due job from the scheduler.</summary>
-public sealed class ClusterWorkers(JobScheduler scheduler, JobProcessor processor, ClusterJobs jobs,
+public sealed class ClusterWorkers(JobScheduler scheduler, JobProcessor processor, EmbeddedJobQueue jobs,
     JobThroughput throughput, IOptions<ClusteringOptions> options) : BackgroundService
 {
     private int _alive;

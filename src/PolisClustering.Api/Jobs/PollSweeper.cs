@@ -9,7 +9,7 @@ namespace PolisClustering.Api.Jobs;
 /// At start-up and on a timer, queues every poll with a pending marker or votes newer than its last result, so a lost
 /// trigger call is never a lost update.
 /// </summary>
-public sealed class PollSweeper(StoreRouter stores, ClusterJobs jobs, IOptions<ClusteringOptions> options,
+public sealed class PollSweeper(StoreRouter stores, IJobQueue jobs, IOptions<ClusteringOptions> options,
     TimeProvider clock, ILogger<PollSweeper> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

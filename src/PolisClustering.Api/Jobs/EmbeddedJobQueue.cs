@@ -4,14 +4,14 @@ using PolisClustering.Api.Persistence;
 namespace PolisClustering.Api.Jobs;
 
 /// <summary>
-/// What the endpoints and the sweeper call: admit a request (queue, join or refuse), look a job up, wait for one.
-/// Jobs run on the workers, never on the request: a client that hangs up does not cancel its job.
+/// The embedded queue: <see cref="JobScheduler"/> in process, job records in <see cref="IJobStore"/>. Jobs run on the
+/// workers, never on the request: a client that hangs up does not cancel its job.
 /// </summary>
-public sealed class ClusterJobs(JobScheduler scheduler, IJobStore jobs, StoreRouter stores)
+public sealed class EmbeddedJobQueue(JobScheduler scheduler, IJobStore jobs, StoreRouter stores) : IJobQueue
 {
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource<ClusterJob>> _waiters = new();
 
-    public async Task<JobScheduler.Admission> RequestAsync(string pollId, JobPriority priority, bool force, CancellationToken ct)
+    public async Task<JobAdmission> RequestAsync(string pollId, JobPriority priority, bool force, CancellationToken ct)
     {
         var admission = scheduler.Request(pollId, priority, force);
         if (admission.Job is { } job)
@@ -23,13 +23,12 @@ public sealed class ClusterJobs(JobScheduler scheduler, IJobStore jobs, StoreRou
             }
         }
 
-        return admission;
+        return new JobAdmission(admission.Job, admission.Joined, admission.QueueFull);
     }
 
     public async Task<ClusterJob?> GetAsync(Guid id, CancellationToken ct) =>
         await jobs.GetAsync(id, ct).ConfigureAwait(false) ?? scheduler.FindQueued(id);
 
-    /// <summary>The job once finished, or its current record when <paramref name="timeout"/> passes first.</summary>
     public async Task<ClusterJob?> WaitAsync(Guid id, TimeSpan timeout, CancellationToken ct)
     {
         var waiter = _waiters.GetOrAdd(id, _ => new TaskCompletionSource<ClusterJob>(TaskCreationOptions.RunContinuationsAsynchronously));
@@ -48,6 +47,12 @@ public sealed class ClusterJobs(JobScheduler scheduler, IJobStore jobs, StoreRou
         {
             return await GetAsync(id, ct).ConfigureAwait(false);
         }
+    }
+
+    public QueueSnapshot Status()
+    {
+        var s = scheduler.Status();
+        return new QueueSnapshot(s.Queued, s.Running, s.Limit);
     }
 
     /// <summary>Called by the worker once a job's final record is saved.</summary>
