@@ -31,7 +31,7 @@ internal static class BenchCommand
                 : InProcess(conversation, parse.GetValue(runs), parse.GetValue(warmup), parse.GetValue(stages));
             times.Sort();
             var inv = CultureInfo.InvariantCulture;
-            Console.WriteLine(string.Create(inv, $"{label}: median {times[times.Count / 2]:0.0} ms, min {times[0]:0.0} ms, max {times[^1]:0.0} ms over {times.Count} runs ({(parse.GetValue(wholeProcess) ? "whole process" : "in process")}); peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024):0} MiB"));
+            Console.WriteLine(string.Create(inv, $"{label}: median {times[times.Count / 2]:0.0} ms, min {times[0]:0.0} ms, max {times[^1]:0.0} ms over {times.Count} runs ({(parse.GetValue(wholeProcess) ? "whole process" : "in process")}); peak working set {(parse.GetValue(wholeProcess) ? _childPeak : Process.GetCurrentProcess().PeakWorkingSet64) / (1024.0 * 1024):0} MiB{(parse.GetValue(wholeProcess) ? " (cluster process)" : "")}"));
             return ExitCodes.Ok;
         }));
         return command;
@@ -57,6 +57,9 @@ internal static class BenchCommand
         return times;
     }
 
+    /// <summary>The largest peak resident set (VmHWM) seen in a 'cluster' child process.</summary>
+    private static long _childPeak;
+
     private static List<double> WholeProcess(SyntheticConversation conversation, int runs, int warmup)
     {
         var folder = Directory.CreateTempSubdirectory("polis-bench-").FullName;
@@ -69,7 +72,11 @@ internal static class BenchCommand
                 var start = SelfStartInfo(["cluster", folder, "--out", Path.Combine(folder, "result.json"), "--quiet"]);
                 var watch = Stopwatch.StartNew();
                 using var process = Process.Start(start)!;
-                process.WaitForExit();
+                while (!process.WaitForExit(10))
+                {
+                    _childPeak = Math.Max(_childPeak, PeakResidentBytes(process.Id));
+                }
+
                 watch.Stop();
                 if (process.ExitCode != 0)
                 {
@@ -88,6 +95,27 @@ internal static class BenchCommand
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>VmHWM of a running process in bytes, 0 once it is gone.</summary>
+    private static long PeakResidentBytes(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                {
+                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // the process has just exited
+        }
+
+        return 0;
     }
 
     /// <summary>This CLI again, whether it runs as its own executable or through 'dotnet polis-cluster.dll'.</summary>

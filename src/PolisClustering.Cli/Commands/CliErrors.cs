@@ -41,7 +41,9 @@ internal static class CliErrors
         catch (JsonException e)
         {
             var where = e.LineNumber is { } line ? $" line {line + 1}" : "";
-            throw new InvalidInputException($"{Path.GetFileName(path)}{where}: {e.Message}");
+            // The parser quotes the offending token, which for a wrong file can be the whole file.
+            var reason = e.Message.Length > 200 ? string.Concat(e.Message.AsSpan(0, 200), "…") : e.Message;
+            throw new InvalidInputException($"{Path.GetFileName(path)}{where}: {reason}");
         }
         catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException)
         {

@@ -77,12 +77,19 @@ internal static class ClusterCommand
                 buffer.WriteByte((byte)'\n');
             }
 
-            WriteAtomically(parse.GetValue(output), buffer.ToArray());
-            if (parse.GetValue(stateOut) is { } statePath)
+            // Both files are written to temporaries first and renamed last, so a failure leaves the old pair intact.
+            var state = parse.GetValue(stateOut) is { } statePath
+                ? Stage(statePath, System.Text.Encoding.UTF8.GetBytes(ConversationStateJson.Serialize(result.NextState)))
+                : ((string, string)?)null;
+            var staged = parse.GetValue(output) is { } outPath ? Stage(outPath, buffer.ToArray()) : ((string, string)?)null;
+            if (staged is null)
             {
-                WriteAtomically(statePath, System.Text.Encoding.UTF8.GetBytes(ConversationStateJson.Serialize(result.NextState)));
+                using var stdout = Console.OpenStandardOutput();
+                stdout.Write(buffer.ToArray());
             }
 
+            Commit(state);
+            Commit(staged);
             log?.Invoke(result.Outcome.HasGroups ? $"{result.Groups.Count} groups" : $"no groups: {result.Outcome.Reason}");
             return ExitCodes.Ok;
         }));
@@ -108,18 +115,20 @@ internal static class ClusterCommand
         return null;
     }
 
-    private static void WriteAtomically(string? path, byte[] bytes)
+    private static (string Temp, string Final) Stage(string path, byte[] bytes)
     {
-        if (path is null)
-        {
-            using var stdout = Console.OpenStandardOutput();
-            stdout.Write(bytes);
-            return;
-        }
-
         var full = Path.GetFullPath(path);
         var temp = full + ".tmp";
         File.WriteAllBytes(temp, bytes);
-        File.Move(temp, full, overwrite: true);
+        return (temp, full);
     }
+
+    private static void Commit((string Temp, string Final)? staged)
+    {
+        if (staged is { } s)
+        {
+            File.Move(s.Temp, s.Final, overwrite: true);
+        }
+    }
+
 }

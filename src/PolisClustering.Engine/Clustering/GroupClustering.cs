@@ -38,8 +38,23 @@ internal static class GroupClustering
             }
 
             var clustering = kmeans.Run(k, options.GroupIterations, warm);
+            var score = Silhouette.Score(xs, ys, clustering);
+            if (warm is not null)
+            {
+                // Polis forgets these clusterings on a worker restart; we keep them, so a warm start stuck in a poor
+                // local optimum would never be left. A cold start that scores better replaces it, relabelled to
+                // keep the warm clustering's group ids.
+                var cold = kmeans.Run(k, options.GroupIterations, null);
+                var coldScore = Silhouette.Score(xs, ys, cold);
+                if (coldScore > (score ?? double.NegativeInfinity) + 1e-9)
+                {
+                    clustering = Relabel(cold, clustering);
+                    score = coldScore;
+                }
+            }
+
             byK[k] = clustering;
-            silhouettes[k] = Silhouette.Score(xs, ys, clustering);
+            silhouettes[k] = score;
         }
 
         var bestK = 0;
@@ -59,6 +74,36 @@ internal static class GroupClustering
         }
 
         return new Selection(byK, silhouettes, bestK, Smooth(smoother, bestK, options.KBuffer));
+    }
+
+    /// <summary>
+    /// Gives each cluster of <paramref name="fresh"/> the id of the <paramref name="previous"/> cluster it shares the
+    /// most members with (largest overlaps first); clusters left over get new ids above every previous one.
+    /// </summary>
+    private static List<KCluster> Relabel(List<KCluster> fresh, List<KCluster> previous)
+    {
+        var pairs = new List<(int Overlap, int Fresh, int Previous)>();
+        for (var f = 0; f < fresh.Count; f++)
+        {
+            var members = fresh[f].Members.ToHashSet();
+            for (var p = 0; p < previous.Count; p++)
+            {
+                pairs.Add((previous[p].Members.Count(members.Contains), f, p));
+            }
+        }
+
+        var idOf = new int?[fresh.Count];
+        var taken = new HashSet<int>();
+        foreach (var (overlap, f, p) in pairs.OrderByDescending(t => t.Overlap).ThenBy(t => t.Fresh).ThenBy(t => t.Previous))
+        {
+            if (overlap > 0 && idOf[f] is null && taken.Add(previous[p].Id))
+            {
+                idOf[f] = previous[p].Id;
+            }
+        }
+
+        var next = previous.Count > 0 ? previous.Max(c => c.Id) + 1 : 0;
+        return [.. fresh.Select((c, f) => new KCluster(idOf[f] ?? next++, c.Members, c.X, c.Y)).OrderBy(c => c.Id)];
     }
 
     /// <summary>A new k takes over on its buffer-th consecutive win; the first run takes it at once.</summary>

@@ -77,6 +77,26 @@ public sealed class StatefulRunTests
         Assert.Equal(second.Groups.Select(g => (g.Id, string.Join(',', g.Members))), third.Groups.Select(g => (g.Id, string.Join(',', g.Members))));
     }
 
+    [Fact]
+    public void Run_WavesFromAHundredParticipants_LeavesAPoorWarmStartAndReachesThePlantedK()
+    {
+        // The first wave's cold k = 3 lands in a poor local optimum; warm starts alone would keep it (and k = 2)
+        // forever, because the stored clusterings, unlike Polis's, survive restarts.
+        ClusteringResult? last = null;
+        ConversationState? state = null;
+        var ks = new List<int>();
+        for (var n = 100; n <= 600; n += 100)
+        {
+            var result = ClusteringEngine.Run(Wave(n), previous: state);
+            ks.Add(result.Groups.Count);
+            state = result.NextState;
+            last = result;
+        }
+
+        Assert.Equal(3, ks[^1]);
+        Assert.Equal(3, last!.BestK);
+    }
+
     private static (ClusteringResult First, ClusteringResult Second) TwoTicks()
     {
         var first = ClusteringEngine.Run(Wave(FirstWave));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using PolisClustering.Engine.Loading;
 using PolisClustering.Engine.Model;
 using PolisClustering.Engine.Output;
 using PolisClustering.Engine.State;
@@ -161,11 +162,11 @@ public sealed class ParityTests
     [MemberData(nameof(HealthyFixtures))]
     public void FromPolisMath_NoNewVotes_KeepsKPartitionRepnessAndConsensus(string name)
     {
-        var dir = SharedDataTemp.Fixture(name);
+        var dir = SharedData.Fixture(name);
         var fixture = Parse(dir);
         var state = PolisMathBlob.ToState(fixture);
 
-        var ours = ToJson(ClusteringEngine.Run(FixtureTempReader.Read(dir), previous: state));
+        var ours = ToJson(ClusteringEngine.Run(ConversationLoader.Load(dir).Input, previous: state));
 
         Assert.Equal(Partition(fixture), Partition(ours));
         var ourGroupOf = GroupIdsByPartition(ours);
@@ -188,10 +189,10 @@ public sealed class ParityTests
     [MemberData(nameof(Fixtures))]
     public void ColdRun_NoFixtureInput_InConvNeverMissesAQualifiedParticipant(string name)
     {
-        var dir = SharedDataTemp.Fixture(name);
+        var dir = SharedData.Fixture(name);
         var fixture = Parse(dir);
 
-        var result = ClusteringEngine.Run(FixtureTempReader.Read(dir));
+        var result = ClusteringEngine.Run(ConversationLoader.Load(dir).Input);
 
         var polisInConv = Ids(fixture, "in-conv").ToHashSet();
         Assert.Subset(polisInConv, result.InConv.ToHashSet());
@@ -203,14 +204,14 @@ public sealed class ParityTests
 
     private static (JsonElement Fixture, JsonElement Ours, double[] Signs) Run(string name)
     {
-        var dir = SharedDataTemp.Fixture(name);
+        var dir = SharedData.Fixture(name);
         var fixture = Parse(dir);
         var inConv = Ids(fixture, "in-conv");
         var options = new EngineOptions
         {
             FixedBaseClusters = fixture.GetProperty("n").GetInt32() > 100 ? PolisMathBlob.ToState(fixture).BaseClusters : null,
         };
-        var ours = ToJson(ClusteringEngine.Run(FixtureTempReader.Read(dir), options, new ConversationState { InConv = inConv }));
+        var ours = ToJson(ClusteringEngine.Run(ConversationLoader.Load(dir).Input, options, new ConversationState { InConv = inConv }));
         var signs = new double[2];
         for (var k = 0; k < 2; k++)
         {
