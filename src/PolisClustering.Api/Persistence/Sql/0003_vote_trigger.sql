@@ -141,7 +141,7 @@ begin
   -- Anything else that still calls the seed's trigger_clustering_and_consensus(poll uuid) now takes our path. The
   -- signature (parameter name, return type) is kept so that CREATE OR REPLACE keeps its grants.
   for f in
-    select pg_catalog.coalesce(p.proargnames[1], 'poll_id') as arg, p.prorettype = 'pg_catalog.void'::regtype as is_void,
+    select coalesce(nullif(p.proargnames[1], ''), 'poll_id') as arg, p.prorettype = 'pg_catalog.void'::regtype as is_void,
            pg_catalog.format_type(p.prorettype, null) as returns
     from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
     where n.nspname = 'public' and p.proname = 'trigger_clustering_and_consensus'
