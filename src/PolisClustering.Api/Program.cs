@@ -1,8 +1,14 @@
 using PolisClustering.Api.Auth;
+using PolisClustering.Api.Dapr;
 using PolisClustering.Api.Endpoints;
 using PolisClustering.Api.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
+if (args is ["migrate", ..])
+{
+    return await PostgresHosting.MigrateAsync(builder.Configuration);
+}
+
 builder.AddClustering();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
@@ -12,6 +18,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCors();
 
+app.MapDaprEndpoints(); // sidecar routes, in Dapr mode only
 app.MapHealthEndpoints();
 app.MapOpenApi();
 app.UseSwaggerUI(ui =>
@@ -28,7 +35,8 @@ app.MapGroup("")
     .MapQueueEndpoints();
 
 app.LogStartup();
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>Entry point; public so tests can host the app with WebApplicationFactory.</summary>
 public partial class Program;

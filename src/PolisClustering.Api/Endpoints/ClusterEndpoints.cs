@@ -75,7 +75,17 @@ public static class ClusterEndpoints
         }
 
         var newInlinePoll = parsed.Inline is { } inline && stores.Memory.PutPoll(InlinePolls.Create(parsed.PollId, inline));
-        if (parsed.Inline is null && !await stores.For(parsed.PollId).PollExistsAsync(parsed.PollId, ct).ConfigureAwait(false))
+        bool exists;
+        try
+        {
+            exists = parsed.Inline is not null || await stores.For(parsed.PollId).PollExistsAsync(parsed.PollId, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
+        {
+            return Problems.Unavailable(stores.Primary.Name);
+        }
+
+        if (!exists)
         {
             return Problems.NotFound($"Poll '{parsed.PollId}' is unknown: it has no row in the database, and no votes were sent inline for it.");
         }

@@ -14,6 +14,11 @@ public static class Problems
         $"The request body exceeds the limit of {limit} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge,
         title: "Request body too large");
 
+    /// <summary>503: the store cannot be reached; nothing was queued. The exception's text is not shown.</summary>
+    public static IResult Unavailable(string store) => TypedResults.Problem(
+        $"The {store} store is unavailable; nothing was queued. Retry later.", statusCode: StatusCodes.Status503ServiceUnavailable,
+        title: "Store unavailable");
+
     public static IResult QueueFull(int limit) => new QueueFullResult(limit);
 
     /// <summary>429 with Retry-After: the queue holds its limit of jobs.</summary>

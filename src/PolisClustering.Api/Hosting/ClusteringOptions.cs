@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using PolisClustering.Api.Dapr;
 
 namespace PolisClustering.Api.Hosting;
 
@@ -11,6 +12,9 @@ public sealed class ClusteringOptions
     [Required(ErrorMessage = "Set CLUSTERING_TOKEN (or Clustering:Token): the service refuses to run without a bearer token.")]
     [MinLength(16, ErrorMessage = "CLUSTERING_TOKEN must be at least 16 characters.")]
     public string Token { get; set; } = "";
+
+    /// <summary>embedded or dapr; unset: dapr when DAPR_GRPC_PORT or DAPR_HTTP_PORT is set (see ClusteringModes).</summary>
+    public ClusteringMode? Mode { get; set; }
 
     /// <summary>PostgreSQL connection string; without one the service keeps everything in memory.</summary>
     public string? ConnectionString { get; set; }

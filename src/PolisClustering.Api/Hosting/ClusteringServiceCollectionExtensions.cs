@@ -1,6 +1,8 @@
+using Npgsql;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using PolisClustering.Api.Dapr;
 using PolisClustering.Api.Jobs;
 using PolisClustering.Api.Persistence;
 using PolisClustering.Api.Telemetry;
@@ -28,7 +30,15 @@ public static class ClusteringServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ClusteringTelemetry>();
         services.AddSingleton<InMemoryClusteringStore>();
-        services.AddSingleton<IClusteringStore>(sp => sp.GetRequiredService<InMemoryClusteringStore>());
+        if (PostgresHosting.ConnectionString(config) is { } connectionString)
+        {
+            services.AddPostgresStore(connectionString);
+        }
+        else
+        {
+            services.AddSingleton<IClusteringStore>(sp => sp.GetRequiredService<InMemoryClusteringStore>());
+        }
+
         services.AddSingleton(sp => new StoreRouter(sp.GetRequiredService<InMemoryClusteringStore>(), sp.GetRequiredService<IClusteringStore>()));
         services.AddSingleton<IJobStore, InMemoryJobStore>();
         services.AddSingleton<JobScheduler>();
@@ -42,7 +52,7 @@ public static class ClusteringServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<PollSweeper>());
 
         services.AddHealthChecks()
-            .AddCheck<StoreHealthCheck>("store")
+            .AddCheck<StoreHealthCheck>(PostgresHosting.ConnectionString(config) is null ? "memory" : "postgresql")
             .AddCheck<WorkersHealthCheck>("workers");
 
         services.AddCors(cors => cors.AddPolicy(CorsPolicies.AdminScreen, policy =>
@@ -58,7 +68,7 @@ public static class ClusteringServiceCollectionExtensions
                 ?? new ClusteringOptions().MaxRequestBodyBytes);
 
         var otel = services.AddOpenTelemetry()
-            .WithTracing(t => t.AddSource(ClusteringTelemetry.Name).AddAspNetCoreInstrumentation())
+            .WithTracing(t => t.AddSource(ClusteringTelemetry.Name).AddAspNetCoreInstrumentation().AddNpgsql())
             .WithMetrics(m => m.AddMeter(ClusteringTelemetry.Name).AddAspNetCoreInstrumentation().AddRuntimeInstrumentation());
         if (!string.IsNullOrEmpty(config["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
@@ -66,7 +76,7 @@ public static class ClusteringServiceCollectionExtensions
         }
 
         services.AddSingleton<QueueDepthGauge>();
-        return builder;
+        return builder.AddDaprClustering(); // Dapr mode swaps the queue and the job store
     }
 
     /// <summary>Logs the shape the service runs in once it has started.</summary>

@@ -28,6 +28,7 @@ public sealed class PostgresServer : IAsyncLifetime
     private string? _runAs;
     private bool _templateReady;
     private int _databases;
+    private string? _startOptions;
 
     public int Port { get; private set; }
 
@@ -68,6 +69,7 @@ public sealed class PostgresServer : IAsyncLifetime
             Port = FreePort();
             var options = string.Create(CultureInfo.InvariantCulture,
                 $"-p {Port} -k {_root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200");
+            _startOptions = options;
             var start = await RunServerToolAsync("pg_ctl",
                 ["-D", data, "-l", Path.Combine(_root, "server.log"), "-w", "-t", "60", "-o", options, "start"], check: attempt == 3);
             if (start.ExitCode == 0)
@@ -91,6 +93,22 @@ public sealed class PostgresServer : IAsyncLifetime
         }
 
         _templateLock.Dispose();
+    }
+
+    /// <summary>Stops the server (fast shutdown), as an outage; <see cref="StartAsync"/> brings it back on the same port.</summary>
+    public async Task StopAsync()
+    {
+        Require();
+        NpgsqlConnection.ClearAllPools();
+        await RunServerToolAsync("pg_ctl", ["-D", Path.Combine(_root!, "data"), "-m", "fast", "-w", "stop"]);
+    }
+
+    public async Task StartAsync()
+    {
+        Require();
+        await RunServerToolAsync("pg_ctl",
+            ["-D", Path.Combine(_root!, "data"), "-l", Path.Combine(_root!, "server.log"), "-w", "-t", "60", "-o", _startOptions!, "start"]);
+        NpgsqlConnection.ClearAllPools(); // pooled connections died with the old server process
     }
 
     /// <summary>Skips the calling test when the server is unavailable; fails it instead when CI=true.</summary>
