@@ -9,6 +9,11 @@ if (args is ["migrate", ..])
     return await PostgresHosting.MigrateAsync(builder.Configuration);
 }
 
+if (args is ["bench-job", ..])
+{
+    return await JobBenchmark.RunAsync(builder.Configuration, args);
+}
+
 builder.AddClustering();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
