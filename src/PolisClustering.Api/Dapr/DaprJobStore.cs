@@ -9,8 +9,8 @@ namespace PolisClustering.Api.Dapr;
 /// Job records in the Dapr state store with ETag concurrency (dapr-notes §2.4): every write names the ETag it read, a
 /// conflict re-reads and retries, and a record further along than the write wins, so a status never moves backwards.
 /// </summary>
-public sealed class DaprJobStore(DaprClient client, IOptions<DaprComponentOptions> options, TimeProvider clock,
-    ILogger<DaprJobStore> logger) : IJobStore
+public sealed class DaprJobStore(DaprClient client, IOptions<DaprComponentOptions> options, ILogger<DaprJobStore> logger)
+    : IJobStore
 {
     private const int MaxAttempts = 8;
 
@@ -52,7 +52,7 @@ public sealed class DaprJobStore(DaprClient client, IOptions<DaprComponentOption
             }
 
             DaprLog.JobConflict(logger, job.Id, attempt);
-            await Task.Delay(TimeSpan.FromMilliseconds(10 * attempt * Random.Shared.Next(1, 4)), clock, ct).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(10 * attempt * Random.Shared.Next(1, 4)), ct).ConfigureAwait(false); // jitter
         }
     }
 }

@@ -127,15 +127,17 @@ public sealed class DaprJobWorkers(JobProcessor processor, IJobStore jobs, PollL
         var lease = await leases.TryAcquireAsync(job.PollId, job.Id, ct).ConfigureAwait(false);
         if (!lease.Acquired)
         {
-            if (lease.Current is { } held && held.JobId != job.Id)
+            if (lease.Current?.JobId == job.Id)
             {
-                // Another job of the poll runs: wait for it rather than run beside it.
-                DaprLog.LeaseHeld(logger, job.Id, job.PollId, held.JobId, held.ExpiresAt);
-                var wait = held.ExpiresAt - clock.GetUtcNow();
-                Later(job, 1, wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait > dapr.Value.RecheckInterval ? dapr.Value.RecheckInterval : wait, ct);
+                return; // the same job holds it: a duplicate delivery, running elsewhere
             }
 
-            return; // the same job holds it: a duplicate delivery, running elsewhere
+            // Another job of the poll runs (or the lease was contended): wait for it rather than run beside it.
+            var expires = lease.Current?.ExpiresAt ?? clock.GetUtcNow();
+            DaprLog.LeaseHeld(logger, job.Id, job.PollId, lease.Current?.JobId ?? Guid.Empty, expires);
+            var wait = expires - clock.GetUtcNow();
+            Later(job, 1, wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait > dapr.Value.RecheckInterval ? dapr.Value.RecheckInterval : wait, ct);
+            return;
         }
 
         try
