@@ -8,6 +8,9 @@ internal sealed class PolisKMeans(double[] xs, double[] ys, double[]? weights)
 {
     private const double SameClusteringThreshold = 0.01;
 
+    /// <summary>Below this many points a step is too short to be worth splitting across cores.</summary>
+    private const int ParallelPoints = 16_384;
+
     public int PointCount => xs.Length;
 
     /// <summary>Runs at most <paramref name="maxIters"/> + 1 Lloyd steps, as Polis's loop does.</summary>
@@ -69,6 +72,7 @@ internal sealed class PolisKMeans(double[] xs, double[] ys, double[]? weights)
         private readonly double[] _upper;
         private readonly double[] _lower;
         private int[] _order;
+        private bool _scanned;
 
         public Lloyd(PolisKMeans owner, List<KCluster> clusters)
         {
@@ -96,6 +100,65 @@ internal sealed class PolisKMeans(double[] xs, double[] ys, double[]? weights)
             return [.. _order.Select(c => new KCluster(_ids[c], members[c], _cx[c], _cy[c]))];
         }
 
+        /// <summary>For each live center, itself first, then every other live center by increasing distance.</summary>
+        private (double[] Distance, int[] Center)[] Neighbours()
+        {
+            var table = new (double[], int[])[_cx.Length];
+            foreach (var a in _order)
+            {
+                var distance = new double[_order.Length];
+                var center = new int[_order.Length];
+                for (var i = 0; i < _order.Length; i++)
+                {
+                    var c = _order[i];
+                    distance[i] = Math.Sqrt(Dist2(_cx[a], _cy[a], _cx[c], _cy[c]));
+                    center[i] = c;
+                }
+
+                Array.Sort(distance, center);
+                table[a] = (distance, center);
+            }
+
+            return table;
+        }
+
+        /// <summary>
+        /// Exact nearest and a lower bound on the second nearest for a point assigned to <paramref name="a"/>: a center
+        /// c can be at most as near as a only if d(a, c) ≤ 2 d(p, a), and an unvisited c is at least d(a, c) - d(p, a)
+        /// away. Equal distances go to the cluster later in the current order, as Polis's min-key.
+        /// </summary>
+        private (int Best, double BestD, double SecondD) ScanNear(double x, double y, int a, (double[] Distance, int[] Center)[] neighbours, int[] rank)
+        {
+            var u = Math.Sqrt(Dist2(x, y, _cx[a], _cy[a]));
+            var best = -1;
+            double bestD = double.PositiveInfinity, secondD = double.PositiveInfinity;
+            var (distances, centers) = neighbours[a];
+            for (var i = 0; i < distances.Length; i++)
+            {
+                var (distance, c) = (distances[i], centers[i]);
+                if (distance > 2 * u * (1 + 1e-12) + 1e-300)
+                {
+                    var bound = distance - u;
+                    secondD = Math.Min(secondD, bound * bound);
+                    break;
+                }
+
+                var d = Dist2(x, y, _cx[c], _cy[c]);
+                if (d < bestD || (d == bestD && rank[c] > rank[best]))
+                {
+                    secondD = bestD;
+                    bestD = d;
+                    best = c;
+                }
+                else if (d < secondD)
+                {
+                    secondD = d;
+                }
+            }
+
+            return (best, bestD, secondD);
+        }
+
         /// <summary>The assigned center is strictly nearest, with a margin for rounding in the bounds.</summary>
         private bool Skips(int p) => _upper[p] < _lower[p] * (1 - 1e-12);
 
@@ -111,29 +174,49 @@ internal sealed class PolisKMeans(double[] xs, double[] ys, double[]? weights)
                 rank[_order[i]] = i;
             }
 
-            // Points whose bounds do not settle it search a grid over the centers instead of every center.
-            var grid = new CenterGrid(_cx, _cy, _order, rank);
-            for (var p = 0; p < n; p++)
+            // First step: centers sorted by x, a scan walks outward from the point's x. Later steps: from the assigned
+            // center outward through its neighbours by distance (Elkan 2003, "Using the triangle inequality").
+            var byX = _order.OrderBy(c => _cx[c]).ToArray();
+            var sortedX = byX.Select(c => _cx[c]).ToArray();
+            var neighbours = _scanned ? Neighbours() : [];
+            // Each point's assignment is independent of the others' within a step, so large inputs are split across
+            // cores; the result is the same whatever the split (every assignment is exact).
+            void Assign(int from, int to)
             {
-                if (Skips(p))
+                for (var p = from; p < to; p++)
                 {
-                    continue;
-                }
-
-                var a = _assigned[p];
-                if (_lower[p] > 0)
-                {
-                    _upper[p] = Math.Sqrt(Dist2(xs[p], ys[p], _cx[a], _cy[a]));
                     if (Skips(p))
                     {
                         continue;
                     }
-                }
 
-                var (best, bestD, secondD) = grid.Nearest(xs[p], ys[p]);
-                _assigned[p] = best;
-                _upper[p] = Math.Sqrt(bestD);
-                _lower[p] = Math.Sqrt(secondD);
+                    var a = _assigned[p];
+                    if (_lower[p] > 0)
+                    {
+                        _upper[p] = Math.Sqrt(Dist2(xs[p], ys[p], _cx[a], _cy[a]));
+                        if (Skips(p))
+                        {
+                            continue;
+                        }
+                    }
+
+                    var (best, bestD, secondD) = _scanned
+                        ? ScanNear(xs[p], ys[p], a, neighbours, rank)
+                        : Scan(xs[p], ys[p], byX, sortedX, rank, _cx, _cy);
+                    _assigned[p] = best;
+                    _upper[p] = Math.Sqrt(bestD);
+                    _lower[p] = Math.Sqrt(secondD);
+                }
+            }
+
+            var parts = n >= ParallelPoints ? Environment.ProcessorCount : 1;
+            if (parts > 1)
+            {
+                Parallel.For(0, parts, part => Assign((int)((long)n * part / parts), (int)((long)n * (part + 1) / parts)));
+            }
+            else
+            {
+                Assign(0, n);
             }
 
             // New order: first assigned point; sums in point order, as the member lists would give them.
@@ -180,6 +263,7 @@ internal sealed class PolisKMeans(double[] xs, double[] ys, double[]? weights)
             }
 
             _order = [.. next];
+            _scanned = true;
             for (var p = 0; p < n; p++)
             {
                 // Hamerly: the own center moves the upper bound; the fastest other center the lower one.
@@ -191,6 +275,46 @@ internal sealed class PolisKMeans(double[] xs, double[] ys, double[]? weights)
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Nearest and second-nearest squared distances, exact: every center not visited is farther in x alone than the
+    /// second nearest. Equal distances go to the cluster later in the current order, as Polis's min-key.
+    /// </summary>
+    private static (int Best, double BestD, double SecondD) Scan(double x, double y, int[] byX, double[] sortedX, int[] rank,
+        double[] cx, double[] cy)
+    {
+        var best = -1;
+        double bestD = double.PositiveInfinity, secondD = double.PositiveInfinity;
+        var right = Array.BinarySearch(sortedX, x);
+        right = right < 0 ? ~right : right;
+        var left = right - 1;
+        while (left >= 0 || right < byX.Length)
+        {
+            var dl = left >= 0 ? x - sortedX[left] : double.PositiveInfinity;
+            var dr = right < byX.Length ? sortedX[right] - x : double.PositiveInfinity;
+            var fromLeft = dl <= dr;
+            var dx = fromLeft ? dl : dr;
+            if (dx * dx > secondD)
+            {
+                break;
+            }
+
+            var c = fromLeft ? byX[left--] : byX[right++];
+            var d = Dist2(x, y, cx[c], cy[c]);
+            if (d < bestD || (d == bestD && rank[c] > rank[best]))
+            {
+                secondD = bestD;
+                bestD = d;
+                best = c;
+            }
+            else if (d < secondD)
+            {
+                secondD = d;
+            }
+        }
+
+        return (best, bestD, secondD);
     }
 
     private double[] Xs => xs;
