@@ -73,6 +73,7 @@ internal sealed class PolisKMeans(double[] xs, double[] ys, double[]? weights)
         private readonly double[] _lower;
         private int[] _order;
         private bool _scanned;
+        private (double[] Distance, int[] Center)[]? _neighbours;
 
         public Lloyd(PolisKMeans owner, List<KCluster> clusters)
         {
@@ -103,23 +104,67 @@ internal sealed class PolisKMeans(double[] xs, double[] ys, double[]? weights)
         /// <summary>For each live center, itself first, then every other live center by increasing distance.</summary>
         private (double[] Distance, int[] Center)[] Neighbours()
         {
+            // Centers move little between steps, so last step's order is nearly sorted: an insertion sort over it
+            // costs about one pass, where sorting afresh costs a full sort per center per step.
+            var live = new bool[_cx.Length];
+            foreach (var c in _order)
+            {
+                live[c] = true;
+            }
+
             var table = new (double[], int[])[_cx.Length];
             foreach (var a in _order)
             {
-                var distance = new double[_order.Length];
+                var previous = _neighbours?[a].Center;
                 var center = new int[_order.Length];
-                for (var i = 0; i < _order.Length; i++)
+                var count = 0;
+                foreach (var c in previous ?? _order)
                 {
-                    var c = _order[i];
-                    distance[i] = Math.Sqrt(Dist2(_cx[a], _cy[a], _cx[c], _cy[c]));
-                    center[i] = c;
+                    if (live[c])
+                    {
+                        center[count++] = c;
+                    }
                 }
 
-                Array.Sort(distance, center);
+                var distance = new double[count];
+                for (var i = 0; i < count; i++)
+                {
+                    distance[i] = Math.Sqrt(Dist2(_cx[a], _cy[a], _cx[center[i]], _cy[center[i]]));
+                }
+
+                if (previous is null)
+                {
+                    Array.Sort(distance, center);
+                }
+                else
+                {
+                    InsertionSort(distance, center);
+                }
+
                 table[a] = (distance, center);
             }
 
+            _neighbours = table;
             return table;
+        }
+
+        private static void InsertionSort(double[] keys, int[] items)
+        {
+            for (var i = 1; i < keys.Length; i++)
+            {
+                var key = keys[i];
+                var item = items[i];
+                var j = i - 1;
+                while (j >= 0 && keys[j] > key)
+                {
+                    keys[j + 1] = keys[j];
+                    items[j + 1] = items[j];
+                    j--;
+                }
+
+                keys[j + 1] = key;
+                items[j + 1] = item;
+            }
         }
 
         /// <summary>
