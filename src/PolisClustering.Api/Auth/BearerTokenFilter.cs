@@ -27,7 +27,9 @@ public sealed class BearerTokenFilter(IOptions<ClusteringOptions> options) : IEn
         context.HttpContext.Response.Headers.WWWAuthenticate = "Bearer realm=\"polis-clustering\"";
         var detail = string.IsNullOrEmpty(header)
             ? "Send Authorization: Bearer <token>."
-            : presented is null ? "The Authorization header must use the Bearer scheme." : "The bearer token is not valid.";
+            : presented is null
+                ? header.Trim().Equals("Bearer", StringComparison.OrdinalIgnoreCase) ? "The bearer token is empty." : "The Authorization header must use the Bearer scheme."
+                : presented.Length == 0 ? "The bearer token is empty." : "The bearer token is not valid.";
         return ValueTask.FromResult<object?>(TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized,
             title: "Unauthorized"));
     }

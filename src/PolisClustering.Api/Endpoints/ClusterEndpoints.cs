@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using PolisClustering.Api.Hosting;
 using PolisClustering.Api.Jobs;
@@ -45,9 +44,17 @@ public static class ClusterEndpoints
         [property: JsonPropertyName("cached")] bool Cached,
         [property: JsonPropertyName("message")] string? Message);
 
-    private static async Task<IResult> ClusterAsync(HttpRequest request, [FromQuery] bool? wait, IJobQueue jobs,
+    private static async Task<IResult> ClusterAsync(HttpRequest request, IJobQueue jobs,
         StoreRouter stores, IOptions<ClusteringOptions> options, ILogger<IJobQueue> logger, CancellationToken ct)
     {
+        // Parsed here rather than bound, so that ?wait=yes is a 400 naming the parameter, not a bare binding failure.
+        var waitQuery = request.Query["wait"].ToString();
+        if (waitQuery.Length > 0 && !bool.TryParse(waitQuery, out _))
+        {
+            return Problems.BadRequest("wait", "must be true or false");
+        }
+
+        var wait = waitQuery.Length > 0 && bool.Parse(waitQuery);
         JsonDocument document;
         try
         {
@@ -74,10 +81,16 @@ public static class ClusterEndpoints
             parsed = r;
         }
 
-        var newInlinePoll = parsed.Inline is { } inline && stores.Memory.PutPoll(InlinePolls.Create(parsed.PollId, inline));
         bool exists;
         try
         {
+            // Inline votes are for polls the database does not hold; they never shadow a stored poll.
+            if (parsed.Inline is not null && stores.Primary != stores.Memory
+                && await stores.Primary.PollExistsAsync(parsed.PollId, ct).ConfigureAwait(false))
+            {
+                return Problems.Conflict($"Poll '{parsed.PollId}' is stored in the database: cluster it without inline votes.");
+            }
+
             exists = parsed.Inline is not null || await stores.For(parsed.PollId).PollExistsAsync(parsed.PollId, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
@@ -85,6 +98,7 @@ public static class ClusterEndpoints
             return Problems.Unavailable(stores.Primary.Name);
         }
 
+        var newInlinePoll = parsed.Inline is { } inline && stores.Memory.PutPoll(InlinePolls.Create(parsed.PollId, inline));
         if (!exists)
         {
             return Problems.NotFound($"Poll '{parsed.PollId}' is unknown: it has no row in the database, and no votes were sent inline for it.");
@@ -103,7 +117,7 @@ public static class ClusterEndpoints
         }
 
         var url = $"/jobs/{job.Id}";
-        if (wait == true || parsed.Wait)
+        if (wait || parsed.Wait)
         {
             // The job runs on a worker: if this client hangs up, the job carries on.
             var finished = await jobs.WaitAsync(job.Id, options.Value.SyncWaitLimit, ct).ConfigureAwait(false) ?? job;

@@ -133,7 +133,7 @@ public sealed record ClusterRequest(string PollId, JobPriority Priority, bool Fo
                 }
 
                 var moderation = Moderation.Accepted;
-                if (Property(s, "moderation", "mod") is { } m)
+                if (Property(s, "moderation", "mod", "moderated") is { } m)
                 {
                     if (m.ValueKind != JsonValueKind.Number || !m.TryGetInt32(out var mv) || mv is < -1 or > 1)
                     {

@@ -10,6 +10,9 @@ public static class Problems
     public static IResult NotFound(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
+    public static IResult Conflict(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict");
+
     public static IResult TooLarge(long limit) => TypedResults.Problem(
         $"The request body exceeds the limit of {limit} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge,
         title: "Request body too large");

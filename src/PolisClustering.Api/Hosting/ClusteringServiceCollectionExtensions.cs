@@ -28,6 +28,7 @@ public static class ClusteringServiceCollectionExtensions
             .ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
+        services.AddExceptionHandler<DependencyUnavailableHandler>();
         services.AddSingleton<ClusteringTelemetry>();
         services.AddSingleton<InMemoryClusteringStore>();
         if (PostgresHosting.ConnectionString(config) is { } connectionString)

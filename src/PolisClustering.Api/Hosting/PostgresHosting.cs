@@ -7,9 +7,54 @@ namespace PolisClustering.Api.Hosting;
 /// <summary>PostgreSQL mode: the data source, the store, migrations at start-up, and the NOTIFY listener.</summary>
 public static class PostgresHosting
 {
-    /// <summary>The connection string from CLUSTERING_CONNECTION_STRING or Clustering:ConnectionString, if any.</summary>
-    public static string? ConnectionString(IConfiguration config) =>
-        config["CLUSTERING_CONNECTION_STRING"] is { Length: > 0 } cs ? cs : config[$"{ClusteringOptions.SectionName}:ConnectionString"];
+    /// <summary>
+    /// The connection string from CLUSTERING_CONNECTION_STRING or Clustering:ConnectionString, if any. The URI form
+    /// that Supabase's dashboard shows (postgres://user:password@host:port/db?sslmode=require) is accepted too.
+    /// </summary>
+    public static string? ConnectionString(IConfiguration config)
+    {
+        var cs = config["CLUSTERING_CONNECTION_STRING"] is { Length: > 0 } env ? env : config[$"{ClusteringOptions.SectionName}:ConnectionString"];
+        return string.IsNullOrWhiteSpace(cs) ? null : FromUri(cs.Trim());
+    }
+
+    /// <summary>Converts a postgres:// or postgresql:// URI to Npgsql's key=value form; other strings pass through.</summary>
+    public static string FromUri(string connectionString)
+    {
+        if (!connectionString.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
+            && !connectionString.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
+        {
+            return connectionString;
+        }
+
+        var uri = new Uri(connectionString);
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = uri.Host,
+            Port = uri.IsDefaultPort || uri.Port <= 0 ? 5432 : uri.Port,
+            Database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/')) is { Length: > 0 } db ? db : "postgres",
+        };
+        var user = uri.UserInfo.Split(':', 2);
+        if (user[0].Length > 0)
+        {
+            builder.Username = Uri.UnescapeDataString(user[0]);
+        }
+
+        if (user.Length > 1)
+        {
+            builder.Password = Uri.UnescapeDataString(user[1]);
+        }
+
+        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var kv = pair.Split('=', 2);
+            if (kv.Length == 2 && kv[0].Equals("sslmode", StringComparison.OrdinalIgnoreCase))
+            {
+                builder.SslMode = Enum.Parse<SslMode>(kv[1].Replace("-", "", StringComparison.Ordinal), ignoreCase: true);
+            }
+        }
+
+        return builder.ConnectionString;
+    }
 
     public static IServiceCollection AddPostgresStore(this IServiceCollection services, string connectionString)
     {

@@ -23,6 +23,11 @@ internal static class BenchCommand
         var command = new Command("bench", "Benchmark the engine on a synthetic conversation.") { size, runs, warmup, wholeProcess, stages };
         command.SetAction(parse => CliErrors.Guard(() =>
         {
+            if (parse.GetValue(runs) < 1 || parse.GetValue(warmup) < 0)
+            {
+                throw new InvalidInputException("--runs must be at least 1 and --warmup at least 0.");
+            }
+
             var preset = SyntheticOptions.Preset(parse.GetValue(size)!)!;
             var conversation = SyntheticConversation.Generate(preset);
             var label = $"{parse.GetValue(size)!.ToUpperInvariant()} ({preset.Participants} participants, {preset.Statements} statements, {conversation.UniqueVoteCount} votes)";

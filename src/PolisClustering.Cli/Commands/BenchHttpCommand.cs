@@ -66,7 +66,8 @@ internal static class BenchHttpCommand
             var codes = string.Join(", ", statuses.GroupBy(s => s).OrderBy(g => g.Key).Select(g => $"{g.Key}: {g.Count()}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"POST /cluster: {total} requests at {perSecond}/s (achieved {achieved:0}/s); latency p50 {P(0.50):0.00} ms, p90 {P(0.90):0.00} ms, p99 {P(0.99):0.00} ms, max {latencies[^1]:0.00} ms; status {codes}"));
-            return ExitCodes.Ok;
+            // A run where requests were refused (wrong token, queue full) measured the refusals, not the service.
+            return statuses.All(s => s is >= 200 and < 300) ? ExitCodes.Ok : ExitCodes.Failure;
         });
         return command;
     }

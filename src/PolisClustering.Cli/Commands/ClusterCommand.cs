@@ -35,6 +35,11 @@ internal static class ClusterCommand
         };
         command.Validators.Add(r =>
         {
+            if (r.GetValue(output) is { } o && r.GetValue(stateOut) is { } st && Path.GetFullPath(o) == Path.GetFullPath(st))
+            {
+                r.AddError("--out and --state-out must be different files.");
+            }
+
             if (r.GetValue(fromState) is not null && r.GetValue(fromPolisMath) is not null)
             {
                 r.AddError("--from-state and --from-polis-math cannot be combined.");

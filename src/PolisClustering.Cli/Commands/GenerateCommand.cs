@@ -36,6 +36,17 @@ internal static class GenerateCommand
                 throw new InvalidInputException("--participants, --statements, --votes and --groups must be at least 1.");
             }
 
+            // Bounds that keep the generator's memory within this kind of machine (L uses 200,000 / 2,000 / 5,000,000).
+            if (options.Participants > 10_000_000 || options.Statements > 100_000 || options.Votes > 100_000_000 || options.Groups > 100)
+            {
+                throw new InvalidInputException("at most 10,000,000 participants, 100,000 statements, 100,000,000 votes and 100 groups.");
+            }
+
+            if ((long)options.Participants * options.Statements < options.Votes)
+            {
+                throw new InvalidInputException($"--votes {options.Votes} is more than participants x statements ({(long)options.Participants * options.Statements}).");
+            }
+
             var conversation = SyntheticConversation.Generate(options);
             conversation.WriteExport(parse.GetValue(folder)!);
             Console.Error.WriteLine($"[generate] {options.Participants} participants, {options.Statements} statements, {conversation.UniqueVoteCount} votes ({conversation.VoteEventCount} rows), {options.Groups} groups, seed {options.Seed}");

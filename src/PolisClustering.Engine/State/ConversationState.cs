@@ -8,6 +8,8 @@ public sealed record ConversationState
 {
     public const int CurrentVersion = 1;
 
+    /// <summary>Required in JSON: a file without it is not a state (a math blob, say), not a version-1 cold start.</summary>
+    [System.Text.Json.Serialization.JsonRequired]
     public int Version { get; init; } = CurrentVersion;
 
     /// <summary>Runs so far; Polis's math_tick.</summary>

@@ -33,6 +33,7 @@ public sealed class OutageTests
             var readiness = await ready.Content.ReadFromJsonAsync<JsonElement>(ct);
             using var live = await client.GetAsync("/health", ct);
             using var post = await client.PostAsJsonAsync("/cluster", new { poll_id = poll.Poll }, ct);
+            using var result = await client.GetAsync($"/polls/{poll.Poll}/result", ct);
 
             Assert.Equal("failed", job.GetProperty("status").GetString());
             Assert.Contains("Npgsql", job.GetProperty("error").GetString(), StringComparison.Ordinal);
@@ -41,6 +42,8 @@ public sealed class OutageTests
             Assert.DoesNotContain("Password", readiness.ToString(), StringComparison.OrdinalIgnoreCase);
             Assert.Equal(HttpStatusCode.OK, live.StatusCode);
             Assert.Equal(HttpStatusCode.ServiceUnavailable, post.StatusCode);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, result.StatusCode);
+            Assert.Contains("postgresql", await result.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
 
             await server.StartAsync();
             db.Clear(); // this data source's idle connections died with the old server process

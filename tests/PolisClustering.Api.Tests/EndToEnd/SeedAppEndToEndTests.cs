@@ -95,6 +95,29 @@ public sealed class SeedAppEndToEndTests(PostgresServer server)
         Assert.Equal(HttpStatusCode.NotFound, notUuid.StatusCode);
     }
 
+    [Fact]
+    public async Task ClusterEndpoint_InlineVotesForADatabasePoll_Is409AndTheStoredPollStillClusters()
+    {
+        await using var db = await server.CreateDatabaseAsync();
+        using var factory = Service(db);
+        using var client = factory.Authorized();
+        var ct = TestContext.Current.CancellationToken;
+        var poll = await SeedData.TwoCampsAsync(db);
+        await WaitForCompletedJobsAsync(db, poll.Poll, 1, ct);
+
+        using var shadow = await client.PostAsJsonAsync("/cluster", new
+        {
+            pollId = poll.Poll,
+            votes = new[] { new { participantId = "a", statementId = "1", vote = 1 } },
+        }, ct);
+        using var result = await client.GetAsync($"/polls/{poll.Poll}/result", ct);
+
+        Assert.Equal(HttpStatusCode.Conflict, shadow.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, result.StatusCode);
+        var body = await result.Content.ReadFromJsonAsync<JsonElement>(ct);
+        Assert.Equal(12, body.GetProperty("polis").GetProperty("n").GetInt32());
+    }
+
     internal static ServiceFactory Service(NpgsqlDataSource db, Dictionary<string, string?>? extra = null)
     {
         var settings = new Dictionary<string, string?>

@@ -103,6 +103,18 @@ public sealed class ClusterEndpointTests : IDisposable
     }
 
     [Fact]
+    public async Task Cluster_WaitQueryNotABoolean_Is400NamingWait()
+    {
+        using var client = _factory.Authorized();
+
+        using var response = await client.PostAsync("/cluster?wait=yes", Json(TwoCamps("w")), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.Equal("wait", problem.GetProperty("field").GetString());
+    }
+
+    [Fact]
     public async Task Cluster_UnknownPoll_Is404NamingThePoll()
     {
         using var client = _factory.Authorized();
