@@ -39,9 +39,19 @@ app.MapGroup("")
     .MapJobEndpoints()
     .MapQueueEndpoints();
 
-app.LogStartup();
-await app.RunAsync();
-return 0;
+try
+{
+    app.LogStartup();
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception e) when (e is Microsoft.Extensions.Options.OptionsValidationException or Npgsql.NpgsqlException
+    or System.Net.Sockets.SocketException or TimeoutException)
+{
+    // A setting or the database is wrong at start-up: one line an operator can act on, not a stack trace.
+    await Console.Error.WriteLineAsync($"error: the service cannot start: {e.Message}");
+    return 1;
+}
 
 /// <summary>Entry point; public so tests can host the app with WebApplicationFactory.</summary>
 public partial class Program;
