@@ -188,17 +188,7 @@ internal sealed class PolisKMeans(double[] xs, double[] ys, double[]? weights)
                     break;
                 }
 
-                var d = Dist2(x, y, _cx[c], _cy[c]);
-                if (d < bestD || (d == bestD && rank[c] > rank[best]))
-                {
-                    secondD = bestD;
-                    bestD = d;
-                    best = c;
-                }
-                else if (d < secondD)
-                {
-                    secondD = d;
-                }
+                Consider(c, Dist2(x, y, _cx[c], _cy[c]), rank, ref best, ref bestD, ref secondD);
             }
 
             return (best, bestD, secondD);
@@ -346,20 +336,26 @@ internal sealed class PolisKMeans(double[] xs, double[] ys, double[]? weights)
             }
 
             var c = fromLeft ? byX[left--] : byX[right++];
-            var d = Dist2(x, y, cx[c], cy[c]);
-            if (d < bestD || (d == bestD && rank[c] > rank[best]))
-            {
-                secondD = bestD;
-                bestD = d;
-                best = c;
-            }
-            else if (d < secondD)
-            {
-                secondD = d;
-            }
+            Consider(c, Dist2(x, y, cx[c], cy[c]), rank, ref best, ref bestD, ref secondD);
         }
 
         return (best, bestD, secondD);
+    }
+
+    /// <summary>Keeps the nearest and second-nearest; an equal distance goes to the later cluster (Polis's min-key).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Consider(int c, double d, int[] rank, ref int best, ref double bestD, ref double secondD)
+    {
+        if (d < bestD || (d == bestD && rank[c] > rank[best]))
+        {
+            secondD = bestD;
+            bestD = d;
+            best = c;
+        }
+        else if (d < secondD)
+        {
+            secondD = d;
+        }
     }
 
     private double[] Xs => xs;
