@@ -15,7 +15,7 @@ namespace PolisClustering.Api.Tests.EndToEnd;
 public sealed class SeedCompatibilityTests(PostgresServer server)
 {
     [Fact]
-    public async Task Item1_SeedTriggerBody_2xxQuicklyWithJobIdAndWrongToken401()
+    public async Task Item1_SeedTriggerBody_2xxOnAdmissionWithJobIdAndWrongToken401()
     {
         await using var db = await server.CreateDatabaseAsync();
         using var factory = SeedAppEndToEndTests.Service(db);
@@ -24,16 +24,15 @@ public sealed class SeedCompatibilityTests(PostgresServer server)
         var poll = await SeedData.TwoCampsAsync(db);
         var body = new { poll_id = poll.Poll, force_recalculate = false, supabase_url = "https://p.invalid", supabase_key = "eyJ.service-role" };
 
-        var watch = System.Diagnostics.Stopwatch.StartNew();
         using var accepted = await client.PostAsJsonAsync("/cluster", body, TestContext.Current.CancellationToken);
-        watch.Stop();
         using var refused = await anonymous.PostAsJsonAsync("/cluster", body, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         var json = await accepted.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         Assert.True(json.GetProperty("success").GetBoolean());
         Assert.NotEqual(Guid.Empty, json.GetProperty("job_id").GetGuid());
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"answered in {watch.Elapsed}"); // pg_net's default timeout is 5 s
+        // It answers on admission, before any clustering, so pg_net's 5 s timeout is never at stake (latency: bench-http).
+        Assert.Equal("queued", json.GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
     }
 
