@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using PolisClustering.Engine.Loading;
 using PolisClustering.Engine.Model;
 using PolisClustering.Engine.Tests.Loading;
@@ -21,14 +20,7 @@ public sealed class VoteSignGroupsTests
     {
         var original = SharedData.Fixture(name);
         using var temp = new TempFolder();
-        var votes = JsonNode.Parse(File.ReadAllText(Path.Combine(original, "votes.json")))!.AsArray();
-        foreach (var vote in votes)
-        {
-            vote!["vote"] = -(int)vote["vote"]!;
-        }
-
-        temp.Write("votes.json", votes.ToJsonString());
-        File.Copy(Path.Combine(original, "comments.json"), Path.Combine(temp.Path, "comments.json"));
+        temp.WriteNegatedVotes(original, withComments: true);
 
         var export = ClusteringEngine.Run(ConversationLoader.Load(original, VoteSign.AgreePositive).Input);
         var forced = ClusteringEngine.Run(ConversationLoader.Load(temp.Path, VoteSign.AgreeNegative).Input);
@@ -51,13 +43,7 @@ public sealed class VoteSignGroupsTests
         // The control: negated votes taken at face value give agree and disagree swapped, so the test above is not vacuous.
         var original = SharedData.Fixture("150ptpt-3gp-no-strict-no-meta");
         using var temp = new TempFolder();
-        var votes = JsonNode.Parse(File.ReadAllText(Path.Combine(original, "votes.json")))!.AsArray();
-        foreach (var vote in votes)
-        {
-            vote!["vote"] = -(int)vote["vote"]!;
-        }
-
-        temp.Write("votes.json", votes.ToJsonString());
+        temp.WriteNegatedVotes(original, withComments: false);
 
         var export = ClusteringEngine.Run(ConversationLoader.Load(original).Input);
         var wrong = ClusteringEngine.Run(ConversationLoader.Load(temp.Path, VoteSign.AgreePositive).Input);

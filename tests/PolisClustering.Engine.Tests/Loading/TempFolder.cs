@@ -15,6 +15,25 @@ internal sealed class TempFolder : IDisposable
         return file;
     }
 
+    /// <summary>
+    /// Writes the fixture's votes.json with every vote negated (the raw Polis API sign), and its comments.json when
+    /// <paramref name="withComments"/>, so the sign can be detected from the comments' counts.
+    /// </summary>
+    public void WriteNegatedVotes(string fixture, bool withComments)
+    {
+        var votes = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(System.IO.Path.Combine(fixture, "votes.json")))!.AsArray();
+        foreach (var vote in votes)
+        {
+            vote!["vote"] = -(int)vote["vote"]!;
+        }
+
+        Write("votes.json", votes.ToJsonString());
+        if (withComments)
+        {
+            File.Copy(System.IO.Path.Combine(fixture, "comments.json"), System.IO.Path.Combine(Path, "comments.json"));
+        }
+    }
+
     public void Dispose()
     {
         try

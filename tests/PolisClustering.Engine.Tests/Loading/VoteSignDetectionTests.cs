@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using PolisClustering.Engine.Loading;
 
 namespace PolisClustering.Engine.Tests.Loading;
@@ -28,14 +27,7 @@ public sealed class VoteSignDetectionTests
     {
         var original = SharedData.Fixture("150ptpt-3gp-no-strict-no-meta");
         using var temp = new TempFolder();
-        var votes = JsonNode.Parse(File.ReadAllText(Path.Combine(original, "votes.json")))!.AsArray();
-        foreach (var vote in votes)
-        {
-            vote!["vote"] = -(int)vote["vote"]!;
-        }
-
-        temp.Write("votes.json", votes.ToJsonString());
-        File.Copy(Path.Combine(original, "comments.json"), Path.Combine(temp.Path, "comments.json"));
+        temp.WriteNegatedVotes(original, withComments: true);
 
         var expected = ConversationLoader.Load(original);
         var negated = ConversationLoader.Load(temp.Path);
